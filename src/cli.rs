@@ -1,0 +1,64 @@
+//! The command line, as clap derive types only; `cmd` carries each subcommand out.
+
+use crate::package::Standard;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "coursepack", version, about = "Turn Markdown course sources into e-learning packages any LMS accepts and tracks: SCORM 1.2, SCORM 2004 4th Edition, or an offline website.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print errors only.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say what each stage did.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build one or more courses into packages (OUT_DIR/<id>-<version>-<standard>.zip).
+    Build(BuildArgs),
+    /// Check a course's sources and report every problem, without writing anything.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Course folders (each holds a course.toml).
+    #[arg(required = true, value_name = "COURSE_DIR")]
+    pub courses: Vec<PathBuf>,
+    /// Package standard; repeat for several [default: the course's `standards`, else scorm12]
+    #[arg(short, long = "standard", value_enum, value_name = "STANDARD")]
+    pub standards: Vec<Standard>,
+    /// Folder to write the packages to.
+    #[arg(short, long, value_name = "OUT_DIR", default_value = "dist")]
+    pub out_dir: PathBuf,
+    /// One SCO per module instead of one SCO for the whole course.
+    #[arg(long)]
+    pub sco_per_module: bool,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The course folder (holds course.toml).
+    #[arg(value_name = "COURSE_DIR")]
+    pub course: PathBuf,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// Options shared by every command that reads a course.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// Theme folder whose files replace the built-in templates of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Treat warnings (missing alt text, long pages, empty modules, ...) as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}

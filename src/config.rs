@@ -1,0 +1,379 @@
+//! `course.toml`, `module.toml` and page front matter: parsed strictly with serde (unknown keys
+//! are errors that name the key and its line), then validated into the settings the build uses.
+
+use crate::diagnostics::{Diagnostic, LineIndex, Position};
+use crate::package::Standard;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+pub const COURSE_FILE: &str = "course.toml";
+pub const MODULE_FILE: &str = "module.toml";
+
+/// Everything `course.toml` says.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseConfig {
+    pub course: CourseInfo,
+    #[serde(default)]
+    pub package: PackageSettings,
+    #[serde(default)]
+    pub theme: Theme,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseInfo {
+    /// Stable identity: the manifest and item identifiers derive from it.
+    pub id: Spanned<String>,
+    pub title: String,
+    pub version: Spanned<String>,
+    /// BCP 47 tag (`en`, `fr`, `pt-BR`, `ar`).
+    pub language: Spanned<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Typical learning time, for the manifest's metadata.
+    pub learning_minutes: Option<u32>,
+    #[serde(default)]
+    pub completion: Completion,
+}
+
+/// When the course reports itself completed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Completion {
+    /// Every page has been visited.
+    #[default]
+    Pages,
+}
+
+/// Package defaults; command-line flags override them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PackageSettings {
+    /// Standards built when the command line names none.
+    pub standards: Vec<Standard>,
+    /// One SCO per module instead of one for the whole course.
+    pub sco_per_module: bool,
+    /// Extra files to package even when no page links to them (globs relative to the course).
+    pub include: Vec<String>,
+    /// Allow `<script>` in pages' raw HTML.
+    pub allow_scripts: bool,
+    /// Ask the learner before resuming at the bookmark, instead of resuming at once.
+    pub resume_prompt: bool,
+}
+
+impl Default for PackageSettings {
+    fn default() -> Self {
+        PackageSettings {
+            standards: vec![Standard::Scorm12],
+            sco_per_module: false,
+            include: Vec::new(),
+            allow_scripts: false,
+            resume_prompt: false,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    /// Image shown in the header, relative to the course folder.
+    pub logo: Option<Spanned<String>>,
+    /// `#rrggbb`.
+    pub primary_color: Option<Spanned<String>>,
+}
+
+impl CourseConfig {
+    /// Stands in for a `course.toml` that failed to parse, so that the pages are still
+    /// checked and every problem is reported in one run. Never packaged: the config's own
+    /// errors stop the build.
+    pub fn placeholder() -> Self {
+        let text = |value: &str| Spanned::new(0..0, value.to_string());
+        CourseConfig {
+            course: CourseInfo {
+                id: text("course"),
+                title: "Course".to_string(),
+                version: text("0"),
+                language: text("en"),
+                description: String::new(),
+                authors: Vec::new(),
+                keywords: Vec::new(),
+                learning_minutes: None,
+                completion: Completion::Pages,
+            },
+            package: PackageSettings::default(),
+            theme: Theme::default(),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        self.course.id.get_ref()
+    }
+
+    pub fn version(&self) -> &str {
+        self.course.version.get_ref()
+    }
+
+    pub fn language(&self) -> &str {
+        self.course.language.get_ref()
+    }
+
+    /// `rtl` for right-to-left scripts, else `ltr`.
+    pub fn direction(&self) -> &'static str {
+        text_direction(self.language())
+    }
+}
+
+/// `rtl` for languages written right to left (Arabic, Hebrew, Persian, Urdu, ...).
+pub fn text_direction(language: &str) -> &'static str {
+    let primary = language.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let rtl = ["ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"];
+    if rtl.contains(&primary.as_str()) || language.to_ascii_lowercase().contains("-arab") {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+/// Parses and validates `course.toml`.
+pub fn parse_course_config(text: &str) -> Result<CourseConfig, Vec<Diagnostic>> {
+    let config: CourseConfig = parse_toml(text, COURSE_FILE, 0).map_err(|d| vec![d])?;
+    let problems = validate(&config, text);
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
+}
+
+fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
+    let index = LineIndex::new(text, 0);
+    let mut problems = Vec::new();
+    let mut check = |value: &Spanned<String>, ok: bool, message: String, help: &str| {
+        if !ok {
+            let at = index.position(value.span().start);
+            problems.push(Diagnostic::error(COURSE_FILE, Some(at), message).with_help(help));
+        }
+    };
+    let id = config.id();
+    check(
+        &config.course.id,
+        is_course_id(id),
+        format!("course id `{id}` is not a valid identifier"),
+        "use lower-case ASCII letters, digits and hyphens, starting with a letter (e.g. `risk-management`); never change it once learners use the course",
+    );
+    let version = config.version();
+    check(
+        &config.course.version,
+        !version.is_empty() && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')),
+        format!("version `{version}` cannot be part of a file name"),
+        "use letters, digits, `.`, `-` and `+` only (e.g. `1.2.0`)",
+    );
+    let language = config.language();
+    check(
+        &config.course.language,
+        is_language_tag(language),
+        format!("language `{language}` is not a BCP 47 language tag"),
+        "use a tag such as `en`, `fr`, `es`, `pt-BR`, `uk` or `ar`",
+    );
+    if let Some(color) = &config.theme.primary_color {
+        let value = color.get_ref();
+        let ok = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+        check(color, ok, format!("primary_color `{value}` is not a colour"), "write it as `#rrggbb`, e.g. `#0b5394`");
+    }
+    if config.course.title.trim().is_empty() {
+        problems.push(
+            Diagnostic::error(COURSE_FILE, None, "the course title is empty")
+                .with_help("set `title` under [course]"),
+        );
+    }
+    problems
+}
+
+fn is_course_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.ends_with('-')
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `module.toml`: a module's optional title and description.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A page's front matter, TOML between `+++` lines or YAML between `---` lines.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A page split into front matter and Markdown body.
+pub struct PageSource<'a> {
+    pub front_matter: FrontMatter,
+    pub body: &'a str,
+    /// Lines of the file before the body.
+    pub body_line_offset: usize,
+}
+
+/// Splits and parses a page's front matter; `path` names the page in diagnostics.
+pub fn split_front_matter<'a>(text: &'a str, path: &str) -> Result<PageSource<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let fence = if text.starts_with("+++") {
+        "+++"
+    } else if text.starts_with("---") {
+        "---"
+    } else {
+        return Ok(PageSource {
+            front_matter: FrontMatter::default(),
+            body: text,
+            body_line_offset: 0,
+        });
+    };
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != fence {
+        return Ok(PageSource {
+            front_matter: FrontMatter::default(),
+            body: text,
+            body_line_offset: 0,
+        });
+    }
+    let mut offset = first_line_end;
+    for line in text[first_line_end..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            let inner = &text[first_line_end..offset];
+            let body = &text[offset + line.len()..];
+            let body_line_offset = text[..offset + line.len()].matches('\n').count();
+            let front_matter = if fence == "+++" {
+                parse_toml(inner, path, 1)?
+            } else {
+                parse_yaml(inner, path, 1)?
+            };
+            return Ok(PageSource {
+                front_matter,
+                body,
+                body_line_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(path, Some(Position { line: 1, column: 1 }), format!("front matter opened with `{fence}` is never closed"))
+        .with_help(format!("end the front matter with a line containing only `{fence}`")))
+}
+
+/// Parses TOML, turning a syntax error or unknown key into a diagnostic at its line.
+pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &str, first_line: usize) -> Result<T, Diagnostic> {
+    toml::from_str(text).map_err(|err| {
+        let position = err.span().map(|span| LineIndex::new(text, first_line).position(span.start));
+        Diagnostic::error(path, position, describe_serde_message(err.message()))
+            .with_help(HELP_KEYS)
+    })
+}
+
+fn parse_yaml<T: DeserializeOwned>(text: &str, path: &str, first_line: usize) -> Result<T, Diagnostic> {
+    if text.trim().is_empty() {
+        return parse_toml("", path, first_line);
+    }
+    serde_saphyr::from_str(text).map_err(|err| {
+        let position = err.location().map(|at| Position {
+            line: first_line + at.line() as usize,
+            column: at.column() as usize,
+        });
+        let message = err.to_string();
+        let message = message.lines().next().unwrap_or(&message);
+        let message = message.split(" at line ").next().unwrap_or(message);
+        Diagnostic::error(path, position, describe_serde_message(message)).with_help(HELP_KEYS)
+    })
+}
+
+const HELP_KEYS: &str = "see \"Source format\" in README.md for the keys each file accepts";
+
+/// serde speaks of fields; authors write keys.
+fn describe_serde_message(message: &str) -> String {
+    message
+        .trim()
+        .replace("unknown field", "unknown key")
+        .replace("missing field", "missing key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "[course]\nid = \"c\"\ntitle = \"T\"\nversion = \"1.0\"\nlanguage = \"en\"\n";
+
+    #[test]
+    fn minimal_course_gets_defaults() {
+        let config = parse_course_config(MINIMAL).unwrap();
+        assert_eq!(config.id(), "c");
+        assert_eq!(config.package.standards, vec![Standard::Scorm12]);
+        assert_eq!(config.course.completion, Completion::Pages);
+        assert_eq!(config.direction(), "ltr");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = format!("{MINIMAL}titel = \"x\"\n");
+        let err = parse_course_config(&text).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert!(err[0].message.starts_with("unknown key `titel`"), "{}", err[0].message);
+        assert_eq!(err[0].position.unwrap().line, 6);
+    }
+
+    #[test]
+    fn invalid_values_are_each_reported() {
+        let text = "[course]\nid = \"Bad Id\"\ntitle = \"T\"\nversion = \"1/0\"\nlanguage = \"english!\"\n[theme]\nprimary_color = \"blue\"\n";
+        let err = parse_course_config(text).unwrap_err();
+        let lines: Vec<usize> = err.iter().map(|d| d.position.unwrap().line).collect();
+        assert_eq!(lines, vec![2, 4, 5, 7]);
+    }
+
+    #[test]
+    fn front_matter_in_toml_and_yaml() {
+        let toml = split_front_matter("+++\ntitle = \"A\"\n+++\n# Body\n", "p.md").unwrap();
+        assert_eq!(toml.front_matter.title.as_deref(), Some("A"));
+        assert_eq!(toml.body, "# Body\n");
+        assert_eq!(toml.body_line_offset, 3);
+        let yaml = split_front_matter("---\ntitle: B\n---\ntext", "p.md").unwrap();
+        assert_eq!(yaml.front_matter.title.as_deref(), Some("B"));
+        assert_eq!(yaml.body, "text");
+        let none = split_front_matter("# Just a page\n---\n", "p.md").unwrap();
+        assert!(none.front_matter.title.is_none());
+    }
+
+    #[test]
+    fn front_matter_is_strict_in_both_syntaxes() {
+        let toml = split_front_matter("+++\ntitle = \"A\"\ntags = 1\n+++\n", "p.md").err().unwrap();
+        assert!(toml.message.starts_with("unknown key `tags`"), "{}", toml.message);
+        assert_eq!(toml.position.unwrap().line, 3);
+        let yaml = split_front_matter("---\ntitle: A\ntags: x\n---\n", "p.md").err().unwrap();
+        assert!(yaml.message.contains("unknown key `tags`"), "{}", yaml.message);
+        assert_eq!(yaml.position.unwrap().line, 3);
+        let open = split_front_matter("+++\ntitle = \"A\"\n", "p.md").err().unwrap();
+        assert!(open.message.contains("never closed"));
+    }
+
+    #[test]
+    fn arabic_is_right_to_left() {
+        assert_eq!(text_direction("ar"), "rtl");
+        assert_eq!(text_direction("ar-EG"), "rtl");
+        assert_eq!(text_direction("uk"), "ltr");
+    }
+}

@@ -1,0 +1,167 @@
+//! Author-facing problems: everything wrong with a course is collected, sorted and
+//! reported together, each with `file:line:column`, so a designer fixes a course in one pass.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based line and column (columns count characters, as editors do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the course folder, `/`-separated.
+    pub path: String,
+    pub position: Option<Position>,
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, position: Option<Position>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            position,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, position: Option<Position>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, position, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn sort_key(&self) -> (&str, Option<Position>, Severity, &str) {
+        (&self.path, self.position, self.severity, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.position {
+            Some(Position { line, column }) => write!(f, "{}:{line}:{column}: ", self.path)?,
+            None => write!(f, "{}: ", self.path)?,
+        }
+        write!(f, "{severity}: {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The problems found in one course.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    /// The problems in a stable order: by file, then position.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        items.dedup();
+        items
+    }
+}
+
+/// Maps byte offsets in a text to line and column, for parsers that report offsets.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    /// Lines that come before `text` in its file (front matter, for a page body).
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str, first_line: usize) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex {
+            text,
+            line_starts,
+            first_line,
+        }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        Position {
+            line: self.first_line + line + 1,
+            column,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let index = LineIndex::new("ab\nçé x\n", 0);
+        assert_eq!(index.position(0), Position { line: 1, column: 1 });
+        assert_eq!(index.position(3), Position { line: 2, column: 1 });
+        // "çé " is 5 bytes but 3 characters.
+        assert_eq!(index.position(8), Position { line: 2, column: 4 });
+        let shifted = LineIndex::new("x\ny", 4);
+        assert_eq!(shifted.position(2), Position { line: 6, column: 1 });
+    }
+
+    #[test]
+    fn display_names_file_line_column_and_help() {
+        let d = Diagnostic::error("a/b.md", Some(Position { line: 3, column: 7 }), "broken link")
+            .with_help("fix it");
+        assert_eq!(d.to_string(), "a/b.md:3:7: error: broken link\n  help: fix it");
+        let w = Diagnostic::warning("01-x", None, "empty module");
+        assert_eq!(w.to_string(), "01-x: warning: empty module");
+    }
+}

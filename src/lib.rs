@@ -1,0 +1,67 @@
+//! coursepack turns a folder of Markdown lessons into e-learning packages.
+//!
+//! The pipeline, one module per stage: [`load`] reads the course folder into the [`model`]
+//! (modules and pages with stable identities); [`render`] turns each page's Markdown into
+//! HTML ([`markdown`]) and wraps it in the theme's [`templates`]; [`package`] lays out the
+//! files each standard needs, with its manifest; [`archive`] writes the deterministic zip.
+//! Authors' mistakes are collected as [`diagnostics`] along the way and reported together.
+
+pub mod archive;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod package;
+pub mod render;
+pub mod slug;
+pub mod templates;
+
+use anyhow::Result;
+use diagnostics::Diagnostics;
+use model::Course;
+use render::RenderedCourse;
+use std::path::Path;
+use templates::Theme;
+
+/// A course loaded and rendered, ready to be packaged for any standard.
+pub struct Prepared {
+    pub course: Course,
+    pub theme: Theme,
+    pub tera: tera::Tera,
+    pub rendered: RenderedCourse,
+}
+
+/// Loads and renders the course at `dir`, collecting every author-facing problem. The course
+/// comes back only when there are no errors.
+pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<(Option<Prepared>, Diagnostics)> {
+    let mut diagnostics = Diagnostics::default();
+    let course = load::load_course(dir, &mut diagnostics)?;
+    let course_templates = course.root.join(templates::COURSE_TEMPLATES);
+    let mut overrides: Vec<&Path> = Vec::new();
+    if course_templates.is_dir() {
+        if let Err(problem) = load::resolve_in_course(&course.root, templates::COURSE_TEMPLATES) {
+            diagnostics.push(problem.diagnostic(templates::COURSE_TEMPLATES, None));
+        } else {
+            overrides.push(&course_templates);
+        }
+    }
+    overrides.extend(templates);
+    let theme = Theme::load(&overrides)?;
+    let tera = theme.tera()?;
+    let rendered = render::render_course(&course, &tera, &mut diagnostics)?;
+    if diagnostics.has_errors() {
+        return Ok((None, diagnostics));
+    }
+    Ok((Some(Prepared { course, theme, tera, rendered }), diagnostics))
+}
+
+impl Prepared {
+    /// Every file of the package for one standard.
+    pub fn package(&self, options: package::PackageOptions) -> Result<package::PackageFiles> {
+        let assets: Vec<(&str, &[u8])> = self.theme.assets().collect();
+        package::assemble(&self.course, &self.rendered, &self.tera, &assets, options)
+    }
+}

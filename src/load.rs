@@ -1,0 +1,298 @@
+//! Reads a course folder: `course.toml`, numbered module folders, numbered Markdown pages and
+//! their front matter. Walks in sorted order so every build sees the same course, and refuses
+//! anything that resolves outside the course folder.
+
+use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::model::{Course, Module, Page, page_href};
+use crate::slug::{slugify, split_order_prefix};
+use anyhow::{Context, Result, bail};
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+/// Loads the course at `dir`. Authors' mistakes land in `diagnostics`; the course is still
+/// returned when possible so that later stages can report their problems too.
+pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> {
+    if !dir.is_dir() {
+        bail!("{} is not a folder; give the folder that holds course.toml", dir.display());
+    }
+    let root = dir.canonicalize().with_context(|| format!("cannot open {}", dir.display()))?;
+    let config = load_config(&root, diagnostics)?;
+    let mut modules = Vec::new();
+    let mut module_sources: HashMap<String, String> = HashMap::new();
+    for (name, path) in numbered_entries(&root, "", diagnostics)? {
+        let (_, rest) = split_order_prefix(&name).expect("numbered entries have a prefix");
+        if !path.is_dir() {
+            if name.ends_with(".md") {
+                diagnostics.push(
+                    Diagnostic::warning(&name, None, "page outside a module folder is ignored")
+                        .with_help("move it into a numbered module folder such as `01-introduction/`"),
+                );
+            }
+            continue;
+        }
+        let slug = slugify(rest);
+        if slug.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(&name, None, "module folder has no name after its number")
+                    .with_help("name it like `01-introduction`"),
+            );
+            continue;
+        }
+        if let Some(first) = module_sources.insert(slug.clone(), name.clone()) {
+            diagnostics.push(
+                Diagnostic::error(&name, None, format!("module slug `{slug}` is already used by `{first}`"))
+                    .with_help("module names after the number must differ: they are the modules' stable identities"),
+            );
+            continue;
+        }
+        modules.push(load_module(&root, &name, slug, rest, diagnostics)?);
+    }
+    if modules.iter().all(|m| m.pages.is_empty()) {
+        diagnostics.push(
+            Diagnostic::error(COURSE_FILE, None, "the course has no pages")
+                .with_help("add a module folder such as `01-introduction/` holding a page such as `01-welcome.md`"),
+        );
+    }
+    Ok(Course { root, config, modules })
+}
+
+fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<CourseConfig> {
+    let path = root.join(COURSE_FILE);
+    if !path.is_file() {
+        bail!("{} has no course.toml; is this a course folder?", root.display());
+    }
+    let text = match read_text(root, COURSE_FILE)? {
+        Ok(text) => text,
+        Err(problem) => {
+            diagnostics.push(problem);
+            return Ok(CourseConfig::placeholder());
+        }
+    };
+    Ok(config::parse_course_config(&text).unwrap_or_else(|problems| {
+        diagnostics.extend(problems);
+        CourseConfig::placeholder()
+    }))
+}
+
+fn load_module(root: &Path, folder: &str, slug: String, rest: &str, diagnostics: &mut Diagnostics) -> Result<Module> {
+    let mut module_config = ModuleConfig::default();
+    let config_path = format!("{folder}/{MODULE_FILE}");
+    if root.join(&config_path).is_file() {
+        match read_text(root, &config_path)? {
+            Ok(text) => match config::parse_toml(&text, &config_path, 0) {
+                Ok(parsed) => module_config = parsed,
+                Err(problem) => diagnostics.push(problem),
+            },
+            Err(problem) => diagnostics.push(problem),
+        }
+    }
+    let mut pages: Vec<Page> = Vec::new();
+    for (name, path) in numbered_entries(root, folder, diagnostics)? {
+        let source = format!("{folder}/{name}");
+        let Some(stem) = name.strip_suffix(".md") else { continue };
+        if path.is_dir() {
+            continue;
+        }
+        let (_, rest) = split_order_prefix(stem).expect("numbered entries have a prefix");
+        let page_slug = slugify(rest);
+        if page_slug.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(&source, None, "page file has no name after its number")
+                    .with_help("name it like `01-welcome.md`"),
+            );
+            continue;
+        }
+        if let Some(first) = pages.iter().find(|p| p.slug == page_slug) {
+            diagnostics.push(
+                Diagnostic::error(&source, None, format!("page slug `{page_slug}` is already used by `{}`", first.source))
+                    .with_help("page names after the number must differ within a module: they are the pages' stable identities"),
+            );
+            continue;
+        }
+        let text = match read_text(root, &source)? {
+            Ok(text) => text,
+            Err(problem) => {
+                diagnostics.push(problem);
+                continue;
+            }
+        };
+        let page_source = match config::split_front_matter(&text, &source) {
+            Ok(parsed) => parsed,
+            Err(problem) => {
+                diagnostics.push(problem);
+                continue;
+            }
+        };
+        pages.push(Page {
+            id: format!("{slug}/{page_slug}"),
+            href: page_href(&slug, &page_slug),
+            slug: page_slug,
+            source,
+            title: page_source.front_matter.title,
+            description: page_source.front_matter.description,
+            markdown: page_source.body.to_string(),
+            body_line_offset: page_source.body_line_offset,
+        });
+    }
+    if pages.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(folder, None, "module has no pages")
+                .with_help("add a numbered Markdown page such as `01-overview.md`, or remove the folder"),
+        );
+    }
+    Ok(Module {
+        title: module_config.title.unwrap_or_else(|| title_from_slug(rest)),
+        description: module_config.description,
+        slug,
+        source: folder.to_string(),
+        pages,
+    })
+}
+
+/// Entries of `folder` (relative to the root) that carry an order prefix, in course order:
+/// by number, then by name. Symlinks that leave the course are reported and skipped.
+fn numbered_entries(root: &Path, folder: &str, diagnostics: &mut Diagnostics) -> Result<Vec<(String, PathBuf)>> {
+    let dir = root.join(folder);
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(&dir).with_context(|| format!("cannot read folder {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot read folder {}", dir.display()))?;
+        let Ok(name) = entry.file_name().into_string() else {
+            let shown = entry.file_name().to_string_lossy().into_owned();
+            diagnostics.push(
+                Diagnostic::error(join(folder, &shown), None, "file name is not valid UTF-8")
+                    .with_help("rename the file"),
+            );
+            continue;
+        };
+        let Some((number, _)) = split_order_prefix(&name) else { continue };
+        let relative = join(folder, &name);
+        match resolve_in_course(root, &relative) {
+            Ok(path) => entries.push((number, name, path)),
+            Err(problem) => diagnostics.push(problem.diagnostic(&relative, None)),
+        }
+    }
+    entries.sort();
+    Ok(entries.into_iter().map(|(_, name, path)| (name, path)).collect())
+}
+
+/// Reads a course file as UTF-8 text; invalid UTF-8 is the author's problem, not a failure.
+fn read_text(root: &Path, relative: &str) -> Result<Result<String, Diagnostic>> {
+    let path = root.join(relative);
+    let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let at = LineIndex::new(valid, 0).position(valid.len());
+        Diagnostic::error(relative, Some(at), "file is not valid UTF-8 text")
+            .with_help("save the file with UTF-8 encoding")
+    }))
+}
+
+/// Why a referenced path cannot go into a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathProblem {
+    /// `..` climbs above the course folder.
+    Escapes,
+    /// An absolute path or a URL path starting with `/`.
+    Absolute,
+    /// A symlink (somewhere on the path) points outside the course folder.
+    SymlinkEscapes,
+    Missing,
+}
+
+impl PathProblem {
+    pub fn diagnostic(self, path: &str, position: Option<crate::diagnostics::Position>) -> Diagnostic {
+        self.diagnostic_for(path, path, position)
+    }
+
+    /// `reference` is what the author wrote; `path` is the file that wrote it.
+    pub fn diagnostic_for(self, path: &str, reference: &str, position: Option<crate::diagnostics::Position>) -> Diagnostic {
+        let (message, help) = match self {
+            PathProblem::Escapes => (
+                format!("`{reference}` points outside the course folder"),
+                "only files inside the course folder can be packaged; copy the file into the course",
+            ),
+            PathProblem::Absolute => (
+                format!("`{reference}` is an absolute path"),
+                "use a path relative to this file; LMSs serve packages under their own address",
+            ),
+            PathProblem::SymlinkEscapes => (
+                format!("`{reference}` is a symbolic link to a file outside the course folder"),
+                "copy the file into the course folder instead of linking to it",
+            ),
+            PathProblem::Missing => (
+                format!("`{reference}` does not exist"),
+                "check the spelling (names are case-sensitive) or add the file",
+            ),
+        };
+        Diagnostic::error(path, position, message).with_help(help)
+    }
+}
+
+/// Resolves `relative` (a `/`-separated path from the course root) to a real file or folder
+/// inside the course, refusing `..` escapes and symlinks that lead out.
+pub fn resolve_in_course(root: &Path, relative: &str) -> Result<PathBuf, PathProblem> {
+    let normalized = normalize(relative)?;
+    let joined = root.join(&normalized);
+    if fs::symlink_metadata(&joined).is_err() {
+        return Err(PathProblem::Missing);
+    }
+    let real = joined.canonicalize().map_err(|_| PathProblem::Missing)?;
+    if !real.starts_with(root) {
+        return Err(PathProblem::SymlinkEscapes);
+    }
+    Ok(real)
+}
+
+/// Lexically normalises a relative `/` path, refusing absolute paths and `..` above the root.
+pub fn normalize(relative: &str) -> Result<String, PathProblem> {
+    if relative.starts_with('/') || relative.starts_with('\\') || Path::new(relative).is_absolute() {
+        return Err(PathProblem::Absolute);
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for component in Path::new(relative).components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_str().ok_or(PathProblem::Missing)?),
+            Component::ParentDir => {
+                parts.pop().ok_or(PathProblem::Escapes)?;
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return Err(PathProblem::Absolute),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+fn join(folder: &str, name: &str) -> String {
+    if folder.is_empty() { name.to_string() } else { format!("{folder}/{name}") }
+}
+
+/// `risk-mapping` → `Risk mapping`: a readable default when a module has no title.
+fn title_from_slug(rest: &str) -> String {
+    let words = rest.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_refuses_escapes_and_absolute_paths() {
+        assert_eq!(normalize("a/./b/../c.png"), Ok("a/c.png".to_string()));
+        assert_eq!(normalize("a/../../x"), Err(PathProblem::Escapes));
+        assert_eq!(normalize("/etc/passwd"), Err(PathProblem::Absolute));
+    }
+
+    #[test]
+    fn module_titles_default_to_their_folder_name() {
+        assert_eq!(title_from_slug("risk-mapping"), "Risk mapping");
+        assert_eq!(title_from_slug("équipe"), "Équipe");
+    }
+}

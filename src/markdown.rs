@@ -1,0 +1,491 @@
+//! Markdown → HTML for one page, through small passes over pulldown-cmark's events:
+//! heading anchors, link and file rewriting (with every broken reference reported at its
+//! line), raw HTML attribute rewriting and the `<script>` rule.
+
+use crate::diagnostics::{Diagnostic, LineIndex, Position};
+use crate::load::{PathProblem, normalize, resolve_in_course};
+use crate::model::{Page, file_href, relative_url};
+use crate::slug::slugify;
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+/// Pages longer than this many words get a warning: learners lose their way in them.
+const LONG_PAGE_WORDS: usize = 5_000;
+
+/// The one place that decides which Markdown extensions courses use.
+pub fn parser(text: &str) -> Parser<'_> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    Parser::new_ext(text, options)
+}
+
+/// What links can point at: the course folder and its pages.
+pub struct LinkTargets<'a> {
+    pub root: &'a Path,
+    /// Pages by source path (`01-intro/02-risk.md`).
+    pub pages: HashMap<&'a str, &'a Page>,
+    pub allow_scripts: bool,
+}
+
+/// A link to a page (or an anchor on one), checked once every page's anchors are known.
+#[derive(Debug)]
+pub struct PageLink {
+    pub target_page: String,
+    pub fragment: String,
+    pub position: Position,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    /// Plain text of the first `#` heading.
+    pub first_heading: Option<String>,
+    pub anchors: HashSet<String>,
+    pub page_links: Vec<PageLink>,
+    /// Course-relative paths of the files this page references.
+    pub files: BTreeSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
+    let text = page.markdown.as_str();
+    let mut events: Vec<(Event, Range<usize>)> = parser(text).into_offset_iter().collect();
+    let mut pass = PagePass {
+        page,
+        targets,
+        lines: LineIndex::new(text, page.body_line_offset),
+        out: RenderedMarkdown::default(),
+    };
+    pass.assign_heading_ids(&mut events);
+    pass.rewrite_references(&mut events);
+    let events = pass.rewrite_raw_html(events);
+    pass.warn_when_long(&events);
+    pulldown_cmark::html::push_html(&mut pass.out.html, events.into_iter().map(|(event, _)| event));
+    pass.out
+}
+
+struct PagePass<'a> {
+    page: &'a Page,
+    targets: &'a LinkTargets<'a>,
+    lines: LineIndex<'a>,
+    out: RenderedMarkdown,
+}
+
+impl<'a> PagePass<'a> {
+    fn error(&mut self, offset: usize, message: String, help: &str) {
+        let at = self.lines.position(offset);
+        self.out
+            .diagnostics
+            .push(Diagnostic::error(&self.page.source, Some(at), message).with_help(help));
+    }
+
+    fn warning(&mut self, offset: usize, message: String, help: &str) {
+        let at = self.lines.position(offset);
+        self.out
+            .diagnostics
+            .push(Diagnostic::warning(&self.page.source, Some(at), message).with_help(help));
+    }
+
+    /// Gives every heading a stable `id`: explicit `{#id}`s are reserved first, then the
+    /// others get their text's slug, numbered `-1`, `-2` on repeats (as Zola does).
+    fn assign_heading_ids(&mut self, events: &mut [(Event<'a>, Range<usize>)]) {
+        let mut taken: HashSet<String> = events
+            .iter()
+            .filter_map(|(event, _)| match event {
+                Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                _ => None,
+            })
+            .collect();
+        for i in 0..events.len() {
+            let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else { continue };
+            let level = *level;
+            let explicit = id.clone();
+            let text = heading_text(&events[i + 1..]);
+            if level == pulldown_cmark::HeadingLevel::H1 && self.out.first_heading.is_none() {
+                self.out.first_heading = Some(text.clone());
+            }
+            let anchor = match explicit {
+                Some(id) => id.to_string(),
+                None => {
+                    let base = match slugify(&text) {
+                        slug if slug.is_empty() => "section".to_string(),
+                        slug => slug,
+                    };
+                    let mut anchor = base.clone();
+                    let mut n = 0;
+                    while taken.contains(&anchor) {
+                        n += 1;
+                        anchor = format!("{base}-{n}");
+                    }
+                    taken.insert(anchor.clone());
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                        *id = Some(CowStr::from(anchor.clone()));
+                    }
+                    anchor
+                }
+            };
+            self.out.anchors.insert(anchor);
+        }
+    }
+
+    /// Rewrites Markdown links and images to package URLs and checks images' alt text.
+    fn rewrite_references(&mut self, events: &mut [(Event<'a>, Range<usize>)]) {
+        for i in 0..events.len() {
+            let offset = events[i].1.start;
+            match &mut events[i].0 {
+                Event::Start(Tag::Link { link_type, dest_url, .. }) if *link_type != LinkType::Email => {
+                    let url = dest_url.to_string();
+                    if let Some(new) = self.rewrite_url(&url, offset, UrlUse::Link) {
+                        *dest_url = CowStr::from(new);
+                    }
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    let url = dest_url.to_string();
+                    if let Some(new) = self.rewrite_url(&url, offset, UrlUse::Embed) {
+                        *dest_url = CowStr::from(new);
+                    }
+                    if heading_text(&events[i + 1..]).trim().is_empty() {
+                        self.warning(
+                            offset,
+                            format!("image `{url}` has no alt text"),
+                            "describe the image in the brackets: ![what it shows](file); use <img alt=\"\"> for a purely decorative image",
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Runs raw HTML (whole HTML blocks, or single inline tags) through an HTML rewriter that
+    /// fixes `src`/`href`/`poster` references and enforces the `<script>` rule.
+    fn rewrite_raw_html(&mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut block: Option<(String, usize)> = None;
+        for (event, range) in events {
+            match event {
+                Event::Start(Tag::HtmlBlock) => block = Some((String::new(), range.start)),
+                Event::End(TagEnd::HtmlBlock) => {
+                    if let Some((html, start)) = block.take() {
+                        let rewritten = self.rewrite_html_fragment(&html, start);
+                        out.push((Event::Html(CowStr::from(rewritten)), range));
+                    }
+                }
+                Event::Html(html) if block.is_some() => {
+                    if let Some((buffer, _)) = &mut block {
+                        buffer.push_str(&html);
+                    }
+                }
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    let rewritten = self.rewrite_html_fragment(&html, range.start);
+                    out.push((Event::InlineHtml(CowStr::from(rewritten)), range));
+                }
+                other => out.push((other, range)),
+            }
+        }
+        out
+    }
+
+    fn rewrite_html_fragment(&mut self, html: &str, offset: usize) -> String {
+        use lol_html::{RewriteStrSettings, element, rewrite_str};
+        let mut found_script = false;
+        let mut missing_alt: Vec<String> = Vec::new();
+        let result = rewrite_str(
+            html,
+            RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
+                    if el.tag_name() == "script" {
+                        found_script = true;
+                    }
+                    if el.tag_name() == "img" && !el.has_attribute("alt") {
+                        missing_alt.push(el.get_attribute("src").unwrap_or_default());
+                    }
+                    for name in ["src", "href", "poster", "data"] {
+                        if let Some(value) = el.get_attribute(name) {
+                            let kind = if name == "href" { UrlUse::Link } else { UrlUse::Embed };
+                            let new = self.rewrite_url(&value, offset, kind);
+                            if let Some(new) = new {
+                                el.set_attribute(name, &new)?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })),
+        );
+        if found_script && !self.targets.allow_scripts {
+            self.error(
+                offset,
+                "page contains a <script> element".to_string(),
+                "remove it, or set `allow_scripts = true` under [package] in course.toml if the course really needs it",
+            );
+        }
+        for src in missing_alt {
+            self.warning(
+                offset,
+                format!("image `{src}` has no alt attribute"),
+                "add alt=\"what it shows\", or alt=\"\" for a purely decorative image",
+            );
+        }
+        match result {
+            Ok(rewritten) => rewritten,
+            Err(err) => {
+                self.error(offset, format!("cannot read this HTML: {err}"), "check the HTML for unclosed tags or quotes");
+                html.to_string()
+            }
+        }
+    }
+
+    /// Resolves one URL written on this page. Returns the package URL when it changes;
+    /// broken references become diagnostics.
+    fn rewrite_url(&mut self, url: &str, offset: usize, kind: UrlUse) -> Option<String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return None;
+        }
+        if let Some(fragment) = url.strip_prefix('#') {
+            let position = self.lines.position(offset);
+            self.out.page_links.push(PageLink {
+                target_page: self.page.id.clone(),
+                fragment: fragment.to_string(),
+                position,
+            });
+            return None;
+        }
+        if has_scheme(url) || url.starts_with("//") {
+            let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
+            if scheme == "javascript" && !self.targets.allow_scripts {
+                self.error(offset, "`javascript:` URLs run scripts".to_string(), "use a normal link, or set `allow_scripts = true` under [package] in course.toml");
+            } else if kind == UrlUse::Embed && scheme != "data" {
+                self.warning(
+                    offset,
+                    format!("`{url}` is loaded from outside the package"),
+                    "download the file into the course folder and reference it by a relative path, so the course works offline and inside locked-down LMSs",
+                );
+            }
+            return None;
+        }
+        let (path_part, suffix) = split_suffix(url);
+        let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
+        let page_dir = self.page.source.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let joined = if page_dir.is_empty() || decoded.starts_with(['/', '\\']) {
+            decoded.to_string()
+        } else {
+            format!("{page_dir}/{decoded}")
+        };
+        let relative = match normalize(&joined) {
+            Ok(relative) => relative,
+            Err(problem) => {
+                let at = self.lines.position(offset);
+                self.out.diagnostics.push(problem.diagnostic_for(&self.page.source, url, Some(at)));
+                return None;
+            }
+        };
+        if decoded.ends_with(".md") {
+            return self.rewrite_page_link(url, &relative, suffix, offset);
+        }
+        match resolve_in_course(self.targets.root, &relative) {
+            Ok(path) if path.is_dir() => {
+                self.error(offset, format!("`{url}` is a folder"), "link to a file or a page inside it");
+                None
+            }
+            Ok(_) => {
+                let href = file_href(&relative);
+                self.out.files.insert(relative);
+                Some(format!("{}{suffix}", relative_url(&self.page.href, &href)))
+            }
+            Err(problem) => {
+                let at = self.lines.position(offset);
+                let diagnostic = match problem {
+                    PathProblem::Missing => Diagnostic::error(
+                        &self.page.source,
+                        Some(at),
+                        format!("`{url}` does not exist (looked for `{relative}` in the course folder)"),
+                    )
+                    .with_help("check the spelling (names are case-sensitive) or add the file"),
+                    other => other.diagnostic_for(&self.page.source, url, Some(at)),
+                };
+                self.out.diagnostics.push(diagnostic);
+                None
+            }
+        }
+    }
+
+    fn rewrite_page_link(&mut self, url: &str, relative: &str, suffix: &str, offset: usize) -> Option<String> {
+        let Some(target) = self.targets.pages.get(relative) else {
+            let help = if resolve_in_course(self.targets.root, relative).is_ok() {
+                "that file is not a course page: pages are numbered `.md` files inside numbered module folders"
+            } else {
+                "check the path: links are relative to this page's folder, e.g. `../02-module/01-page.md`"
+            };
+            self.error(offset, format!("link to a page that does not exist: `{url}`"), help);
+            return None;
+        };
+        let fragment = suffix.split_once('#').map(|(_, f)| f.to_string());
+        if let Some(fragment) = fragment {
+            let position = self.lines.position(offset);
+            self.out.page_links.push(PageLink {
+                target_page: target.id.clone(),
+                fragment,
+                position,
+            });
+        }
+        Some(format!("{}{suffix}", relative_url(&self.page.href, &target.href)))
+    }
+
+    fn warn_when_long(&mut self, events: &[(Event<'a>, Range<usize>)]) {
+        let words: usize = events
+            .iter()
+            .map(|(event, _)| match event {
+                Event::Text(text) => text.split_whitespace().count(),
+                _ => 0,
+            })
+            .sum();
+        if words > LONG_PAGE_WORDS {
+            self.warning(
+                0,
+                format!("page has {words} words"),
+                "split it into several pages; learners read long pages badly on screen",
+            );
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlUse {
+    /// The learner follows it (`<a href>`).
+    Link,
+    /// The browser loads it into the page (`<img src>`, `<video src>`).
+    Embed,
+}
+
+/// Plain text of the element starting at `events[0]` (a heading, an image's alt text).
+fn heading_text(events: &[(Event, Range<usize>)]) -> String {
+    let mut text = String::new();
+    let mut depth = 0;
+    for (event, _) in events {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn has_scheme(url: &str) -> bool {
+    let mut chars = url.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+}
+
+/// Splits `path?query#fragment` into the path and the rest (kept as written).
+fn split_suffix(url: &str) -> (&str, &str) {
+    let cut = url.find(['?', '#']).unwrap_or(url.len());
+    url.split_at(cut)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::page_href;
+
+    fn page(source: &str, markdown: &str) -> Page {
+        let (module, file) = source.split_once('/').unwrap();
+        let module_slug = &module[3..];
+        let page_slug = &file[3..file.len() - 3];
+        Page {
+            id: format!("{module_slug}/{page_slug}"),
+            slug: page_slug.to_string(),
+            source: source.to_string(),
+            title: None,
+            description: None,
+            markdown: markdown.to_string(),
+            body_line_offset: 0,
+            href: page_href(module_slug, page_slug),
+        }
+    }
+
+    fn render(markdown: &str) -> RenderedMarkdown {
+        let root = std::env::temp_dir();
+        let here = page("01-intro/01-welcome.md", markdown);
+        let other = page("02-risk/03-mapping.md", "");
+        let targets = LinkTargets {
+            root: &root,
+            pages: HashMap::from([(other.source.as_str(), &other)]),
+            allow_scripts: false,
+        };
+        render_markdown(&here, &targets)
+    }
+
+    #[test]
+    fn headings_get_stable_unique_anchors() {
+        let out = render("# Welcome\n## Risk {#custom}\n## Risk\n## Risk\n## Custom\n");
+        assert!(out.html.contains(r#"<h2 id="risk">"#), "{}", out.html);
+        assert!(out.html.contains(r#"<h2 id="risk-1">"#));
+        assert!(out.html.contains(r#"<h2 id="custom">"#));
+        assert!(out.html.contains(r#"<h2 id="custom-1">"#), "explicit ids are reserved first");
+        assert_eq!(out.first_heading.as_deref(), Some("Welcome"));
+    }
+
+    #[test]
+    fn page_links_are_rewritten_to_rendered_pages() {
+        let out = render("[map](../02-risk/03-mapping.md#steps) and [here](#top)");
+        assert!(out.html.contains(r#"href="../risk/mapping.html#steps""#), "{}", out.html);
+        assert_eq!(out.page_links.len(), 2);
+        assert_eq!(out.page_links[0].target_page, "risk/mapping");
+        assert_eq!(out.page_links[0].fragment, "steps");
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+
+    #[test]
+    fn broken_links_report_file_line_and_column() {
+        let out = render("# T\n\nSee [x](../02-risk/09-nothing.md) now.\n");
+        assert_eq!(out.diagnostics.len(), 1);
+        let d = &out.diagnostics[0];
+        assert_eq!(d.to_string().lines().next().unwrap(),
+            "01-intro/01-welcome.md:3:5: error: link to a page that does not exist: `../02-risk/09-nothing.md`");
+    }
+
+    #[test]
+    fn escapes_and_absolute_paths_are_refused() {
+        let out = render("![a](../../secret.png) ![b](/etc/passwd)");
+        let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, vec![
+            "`../../secret.png` points outside the course folder",
+            "`/etc/passwd` is an absolute path",
+        ]);
+        assert!(out.files.is_empty());
+    }
+
+    #[test]
+    fn scripts_are_refused_and_external_embeds_warned() {
+        let out = render("<div>\n<script>alert(1)</script>\n</div>\n\n<img src=\"https://cdn.example/x.png\" alt=\"x\">\n");
+        let found: Vec<String> = out.diagnostics.iter().map(|d| format!("{:?} {}", d.severity, d.message)).collect();
+        assert_eq!(found, vec![
+            "Error page contains a <script> element".to_string(),
+            "Warning `https://cdn.example/x.png` is loaded from outside the package".to_string(),
+        ]);
+    }
+
+    #[test]
+    fn images_without_alt_text_are_warned() {
+        let out = render("![](https://example.org/a.png)");
+        assert!(out.diagnostics.iter().any(|d| d.message.contains("has no alt text")));
+    }
+
+    #[test]
+    fn external_links_and_email_are_left_alone() {
+        let out = render("[wco](https://www.wcoomd.org) <someone@example.org>");
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        assert!(out.html.contains(r#"href="https://www.wcoomd.org""#));
+        assert!(out.html.contains("mailto:someone@example.org"));
+    }
+}

@@ -1,0 +1,103 @@
+//! The course as the build sees it: modules and pages in order, each with a stable identity
+//! taken from its slug (never from its position), so re-ordering keeps learners' progress.
+
+use crate::config::CourseConfig;
+use std::path::PathBuf;
+
+#[derive(Debug)]
+pub struct Course {
+    /// The course folder, canonicalised: nothing outside it goes into a package.
+    pub root: PathBuf,
+    pub config: CourseConfig,
+    pub modules: Vec<Module>,
+}
+
+#[derive(Debug)]
+pub struct Module {
+    /// Stable identity: the folder name without its order prefix, as an ASCII slug.
+    pub slug: String,
+    /// Folder name relative to the course, for diagnostics.
+    pub source: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub pages: Vec<Page>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    /// Stable identity: `module-slug/page-slug`.
+    pub id: String,
+    pub slug: String,
+    /// Source path relative to the course, `/`-separated.
+    pub source: String,
+    /// Title from front matter; when absent the first `#` heading is the title.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Markdown after the front matter.
+    pub markdown: String,
+    /// Lines of the file before `markdown`, to report body positions as file lines.
+    pub body_line_offset: usize,
+    /// Path of the rendered page inside the package.
+    pub href: String,
+}
+
+impl Course {
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        self.modules.iter().flat_map(|m| m.pages.iter())
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.modules.iter().map(|m| m.pages.len()).sum()
+    }
+}
+
+/// Where a page is rendered inside every package.
+pub fn page_href(module_slug: &str, page_slug: &str) -> String {
+    format!("pages/{module_slug}/{page_slug}.html")
+}
+
+/// Where a course file (an image, a video, a handout) goes inside every package: under
+/// `files/`, each path component made ASCII-safe.
+pub fn file_href(source: &str) -> String {
+    let mut href = String::from("files");
+    for part in source.split('/') {
+        href.push('/');
+        href.push_str(&crate::slug::safe_file_name(part));
+    }
+    href
+}
+
+/// The URL that leads from the package file `from` to the package file `to`.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut url = "../".repeat(from_dirs.len() - common);
+    url.push_str(&to_parts[common..].join("/"));
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_between_package_files() {
+        assert_eq!(relative_url("pages/a/x.html", "pages/a/y.html"), "y.html");
+        assert_eq!(relative_url("pages/a/x.html", "pages/b/y.html"), "../b/y.html");
+        assert_eq!(relative_url("pages/a/x.html", "files/m/i.png"), "../../files/m/i.png");
+        assert_eq!(relative_url("index.html", "pages/a/x.html"), "pages/a/x.html");
+    }
+
+    #[test]
+    fn file_hrefs_are_ascii_safe() {
+        assert_eq!(file_href("01-intro/media/map.svg"), "files/01-intro/media/map.svg");
+        let href = file_href("01-Введение/Схема риска.png");
+        assert!(href.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._-".contains(&b)), "{href}");
+    }
+}

@@ -1,0 +1,83 @@
+//! `imsmanifest.xml` for both SCORM editions: one organization whose items are the SCOs,
+//! identifiers derived from the course id and module slugs (stable across builds, so an LMS
+//! keeps learners' tracking when a package is replaced), and a `<file>` for every file.
+
+use super::xml::{XmlResult, XmlWriter};
+use super::{LAUNCH_PAGE, PackageFiles, Sco, Standard, scorm12, scorm2004, scos};
+use crate::model::Course;
+use anyhow::{Result, bail};
+
+pub fn manifest(course: &Course, files: &PackageFiles, standard: Standard, sco_per_module: bool) -> Result<Vec<u8>> {
+    let (schema_version, scorm_type, namespaces): (_, _, &[(&str, &str)]) = match standard {
+        Standard::Scorm12 => (scorm12::SCHEMA_VERSION, scorm12::SCORM_TYPE_ATTRIBUTE, scorm12::NAMESPACES),
+        Standard::Scorm2004 => (scorm2004::SCHEMA_VERSION, scorm2004::SCORM_TYPE_ATTRIBUTE, scorm2004::NAMESPACES),
+        Standard::Web => bail!("the web standard has no manifest"),
+    };
+    let config = &course.config;
+    let id = config.id();
+    let (scos, shared) = scos(course, files, sco_per_module);
+    let shared_id = format!("RES-{id}-shared");
+    let organization_id = format!("ORG-{id}");
+    let manifest_id = format!("MANIFEST-{id}");
+    let mut attributes = vec![("identifier", manifest_id.as_str()), ("version", config.version())];
+    attributes.extend_from_slice(namespaces);
+
+    let mut xml = XmlWriter::new()?;
+    xml.element("manifest", &attributes, |xml| {
+        xml.element("metadata", &[], |xml| {
+            xml.text("schema", &[], "ADL SCORM")?;
+            xml.text("schemaversion", &[], schema_version)?;
+            match standard {
+                Standard::Scorm12 => scorm12::lom(xml, course),
+                _ => scorm2004::lom(xml, course),
+            }
+        })?;
+        xml.element("organizations", &[("default", &organization_id)], |xml| {
+            xml.element("organization", &[("identifier", &organization_id)], |xml| {
+                xml.text("title", &[], &config.course.title)?;
+                if sco_per_module {
+                    // Moodle's player navigation needs one non-launchable root item.
+                    xml.element("item", &[("identifier", &format!("ITEM-{id}"))], |xml| {
+                        xml.text("title", &[], &config.course.title)?;
+                        scos.iter().try_for_each(|sco| item(xml, sco))
+                    })
+                } else {
+                    scos.iter().try_for_each(|sco| item(xml, sco))
+                }
+            })
+        })?;
+        xml.element("resources", &[], |xml| {
+            for sco in &scos {
+                let attributes = [
+                    ("identifier", sco.resource_id.as_str()),
+                    ("type", "webcontent"),
+                    (scorm_type, "sco"),
+                    ("href", LAUNCH_PAGE),
+                ];
+                xml.element("resource", &attributes, |xml| {
+                    sco.files.iter().try_for_each(|f| xml.empty("file", &[("href", f)]))?;
+                    if !shared.is_empty() {
+                        xml.empty("dependency", &[("identifierref", &shared_id)])?;
+                    }
+                    Ok(())
+                })?;
+            }
+            if !shared.is_empty() {
+                let attributes = [("identifier", shared_id.as_str()), ("type", "webcontent"), (scorm_type, "asset")];
+                xml.element("resource", &attributes, |xml| {
+                    shared.iter().try_for_each(|f| xml.empty("file", &[("href", f)]))
+                })?;
+            }
+            Ok(())
+        })
+    })?;
+    Ok(xml.finish())
+}
+
+fn item(xml: &mut XmlWriter, sco: &Sco) -> XmlResult {
+    let mut attributes = vec![("identifier", sco.item_id.as_str()), ("identifierref", sco.resource_id.as_str())];
+    if let Some(parameters) = &sco.parameters {
+        attributes.push(("parameters", parameters));
+    }
+    xml.element("item", &attributes, |xml| xml.text("title", &[], sco.title))
+}

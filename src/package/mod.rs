@@ -1,0 +1,129 @@
+//! Packaging: the rendered course, the theme's assets and the course files, laid out as one
+//! sorted map of package path → content, plus what each standard adds (its manifest and
+//! launch page). The same map feeds the zip writer and the tests.
+
+mod manifest;
+mod scorm12;
+mod scorm2004;
+mod xml;
+
+use crate::model::{Course, file_href};
+use crate::render::{RenderedCourse, render_launch_page};
+use anyhow::Result;
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use tera::Tera;
+
+/// The package formats coursepack writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Standard {
+    /// SCORM 1.2: what Moodle and most LMSs support best.
+    Scorm12,
+    /// SCORM 2004 4th Edition.
+    Scorm2004,
+    /// A plain offline website; progress kept in the browser.
+    Web,
+}
+
+impl Standard {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standard::Scorm12 => "scorm12",
+            Standard::Scorm2004 => "scorm2004",
+            Standard::Web => "web",
+        }
+    }
+}
+
+/// One file of a package.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A course file, streamed from disk when the zip is written (media can be large).
+    File(PathBuf),
+}
+
+/// Package path → content, sorted: the order of the zip.
+pub type PackageFiles = BTreeMap<String, Content>;
+
+/// How to package: the standard and its options.
+#[derive(Debug, Clone, Copy)]
+pub struct PackageOptions {
+    pub standard: Standard,
+    pub sco_per_module: bool,
+}
+
+/// Lays out the complete package for one standard.
+pub fn assemble(course: &Course, rendered: &RenderedCourse, tera: &Tera, theme_assets: &[(&str, &[u8])], options: PackageOptions) -> Result<PackageFiles> {
+    let mut files = PackageFiles::new();
+    for page in &rendered.pages {
+        files.insert(page.href.clone(), Content::Bytes(page.html.clone().into_bytes()));
+    }
+    for (name, bytes) in theme_assets {
+        files.insert(name.to_string(), Content::Bytes(bytes.to_vec()));
+    }
+    for source in &rendered.files {
+        files.insert(file_href(source), Content::File(course.root.join(source)));
+    }
+    let launch = render_launch_page(course, rendered, tera, options.standard)?;
+    files.insert(LAUNCH_PAGE.to_string(), Content::Bytes(launch.into_bytes()));
+    if options.standard != Standard::Web {
+        let manifest = manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
+        files.insert(MANIFEST.to_string(), Content::Bytes(manifest));
+    }
+    Ok(files)
+}
+
+pub const LAUNCH_PAGE: &str = "index.html";
+pub const MANIFEST: &str = "imsmanifest.xml";
+
+/// The SCOs of a package: the whole course, or one per module.
+struct Sco<'a> {
+    /// Item identifier, stable across builds: derived from the course id and module slug.
+    item_id: String,
+    resource_id: String,
+    title: &'a str,
+    /// Launch parameters appended to `index.html` (which module to show).
+    parameters: Option<String>,
+    /// Package files only this SCO uses.
+    files: Vec<&'a str>,
+}
+
+/// Identifiers are `xs:ID`s: they may not start with a digit, so they carry a prefix.
+fn scos<'a>(course: &'a Course, files: &'a PackageFiles, sco_per_module: bool) -> (Vec<Sco<'a>>, Vec<&'a str>) {
+    let id = course.config.id();
+    if !sco_per_module {
+        let sco = Sco {
+            item_id: format!("ITEM-{id}"),
+            resource_id: format!("RES-{id}"),
+            title: &course.config.course.title,
+            parameters: None,
+            files: files.keys().map(String::as_str).filter(|f| *f != MANIFEST).collect(),
+        };
+        return (vec![sco], Vec::new());
+    }
+    let mut own: HashSet<&str> = HashSet::new();
+    let scos = course
+        .modules
+        .iter()
+        .filter(|module| !module.pages.is_empty())
+        .map(|module| {
+            let pages: Vec<&str> = module.pages.iter().map(|p| p.href.as_str()).collect();
+            own.extend(&pages);
+            Sco {
+                item_id: format!("ITEM-{id}-{}", module.slug),
+                resource_id: format!("RES-{id}-{}", module.slug),
+                title: &module.title,
+                parameters: Some(format!("?module={}", module.slug)),
+                files: std::iter::once(LAUNCH_PAGE).chain(pages).collect(),
+            }
+        })
+        .collect();
+    let shared = files
+        .keys()
+        .map(String::as_str)
+        .filter(|f| *f != MANIFEST && *f != LAUNCH_PAGE && !own.contains(f))
+        .collect();
+    (scos, shared)
+}

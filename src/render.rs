@@ -1,0 +1,286 @@
+//! Rendering: every page's Markdown to HTML (in parallel), cross-page checks that need all
+//! pages (anchors, titles), then the theme's Tera templates around the bodies. The course
+//! menu is rendered once, into the launch page, never repeated inside each page.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
+use crate::model::{Course, file_href, relative_url};
+use crate::package::Standard;
+use crate::templates::describe_tera_error;
+use anyhow::{Result, anyhow};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use tera::{Context, Tera};
+
+/// The course's pages rendered, and the course files they need.
+pub struct RenderedCourse {
+    pub pages: Vec<RenderedPage>,
+    /// Course-relative paths of every file to package (referenced, included, logo).
+    pub files: BTreeSet<String>,
+}
+
+pub struct RenderedPage {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    /// The complete HTML document.
+    pub html: String,
+}
+
+/// Renders all pages. Problems go to `diagnostics`; `Err` is kept for template failures,
+/// which are the theme author's problem and stop everything.
+pub fn render_course(course: &Course, tera: &Tera, diagnostics: &mut Diagnostics) -> Result<RenderedCourse> {
+    let targets = LinkTargets {
+        root: &course.root,
+        pages: course.pages().map(|p| (p.source.as_str(), p)).collect(),
+        allow_scripts: course.config.package.allow_scripts,
+    };
+    let pages: Vec<_> = course.pages().collect();
+    let mut bodies: Vec<RenderedMarkdown> = pages.par_iter().map(|page| render_markdown(page, &targets)).collect();
+
+    check_anchors(course, &bodies, diagnostics);
+    let mut files = BTreeSet::new();
+    let mut titles = Vec::with_capacity(pages.len());
+    for (page, body) in pages.iter().zip(&mut bodies) {
+        diagnostics.extend(body.diagnostics.drain(..));
+        files.append(&mut body.files);
+        let title = page.title.clone().or_else(|| body.first_heading.clone()).unwrap_or_default();
+        if title.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(&page.source, None, "page has no title")
+                    .with_help("start the page with a `# Heading`, or set `title` in its front matter"),
+            );
+        }
+        titles.push(title);
+    }
+    files.extend(include_files(course, diagnostics)?);
+    if let Some(logo) = &course.config.theme.logo {
+        let reference = logo.get_ref();
+        let resolved = crate::load::normalize(reference)
+            .and_then(|rel| crate::load::resolve_in_course(&course.root, &rel).map(|_| rel));
+        match resolved {
+            Ok(rel) => {
+                files.insert(rel);
+            }
+            Err(problem) => diagnostics.push(problem.diagnostic_for(crate::config::COURSE_FILE, reference, None)),
+        }
+    }
+
+    let view = CourseView::new(course, &titles);
+    let rendered = pages
+        .par_iter()
+        .zip(bodies.par_iter())
+        .zip(titles.par_iter())
+        .map(|((page, body), title)| {
+            let context = Context::from_serialize(PageContext {
+                course: &view,
+                root: relative_url(&page.href, "index.html").trim_end_matches("index.html").to_string(),
+                page: PageView {
+                    id: &page.id,
+                    title,
+                    description: page.description.as_deref(),
+                    body: &body.html,
+                    has_h1: body.first_heading.is_some(),
+                },
+            })?;
+            let html = tera
+                .render("page.html", &context)
+                .map_err(|err| anyhow!("template page.html: {}", describe_tera_error(&err)))?;
+            Ok(RenderedPage {
+                id: page.id.clone(),
+                href: page.href.clone(),
+                title: title.clone(),
+                html,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RenderedCourse { pages: rendered, files })
+}
+
+/// The launch page: the course menu, navigation and the run-time, for one standard. With
+/// `sco_per_module` the same page serves every module's SCO (the module comes as a parameter).
+pub fn render_launch_page(course: &Course, rendered: &RenderedCourse, tera: &Tera, standard: Standard) -> Result<String> {
+    let titles: Vec<String> = rendered.pages.iter().map(|p| p.title.clone()).collect();
+    let view = CourseView::new(course, &titles);
+    let data = RuntimeData {
+        standard: standard.as_str(),
+        course_id: course.config.id(),
+        version: course.config.version(),
+        resume_prompt: course.config.package.resume_prompt,
+        pages: view.modules.iter().flat_map(|m| m.pages.iter().map(move |p| RuntimePage {
+            id: p.id,
+            href: p.href,
+            module: m.slug,
+        })).collect(),
+    };
+    // `</` would end the <script> element that carries the JSON.
+    let data_json = serde_json::to_string(&data)?.replace("</", "<\\/");
+    let mut context = Context::from_serialize(LaunchContext { course: &view, standard: standard.as_str() })?;
+    context.insert("runtime_data", &data_json);
+    tera.render("index.html", &context)
+        .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))
+}
+
+/// A link to `page.md#anchor` must name a heading that exists on that page.
+fn check_anchors(course: &Course, bodies: &[RenderedMarkdown], diagnostics: &mut Diagnostics) {
+    let anchors: HashMap<&str, &RenderedMarkdown> =
+        course.pages().zip(bodies).map(|(page, body)| (page.id.as_str(), body)).collect();
+    for (page, body) in course.pages().zip(bodies) {
+        for link in &body.page_links {
+            let known = anchors.get(link.target_page.as_str()).is_some_and(|target| {
+                link.fragment.is_empty() || target.anchors.contains(&link.fragment) || link.fragment.starts_with("fn")
+            });
+            if !known {
+                diagnostics.push(
+                    Diagnostic::error(&page.source, Some(link.position), format!("no heading with anchor `#{}` on page `{}`", link.fragment, link.target_page))
+                        .with_help("anchors are the heading text in lower case with hyphens (`## Risk map` → `#risk-map`), or an explicit `{#id}`"),
+                );
+            }
+        }
+    }
+}
+
+/// Files matched by course.toml's `include` globs.
+fn include_files(course: &Course, diagnostics: &mut Diagnostics) -> Result<Vec<String>> {
+    let patterns = &course.config.package.include;
+    if patterns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        match globset::GlobBuilder::new(pattern).literal_separator(true).build() {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(err) => diagnostics.push(
+                Diagnostic::error(crate::config::COURSE_FILE, None, format!("include pattern `{pattern}` is invalid: {err}"))
+                    .with_help("use glob patterns relative to the course folder, e.g. `handouts/*.pdf`"),
+            ),
+        }
+    }
+    let set = builder.build()?;
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&course.root).sort_by_file_name() {
+        let entry = entry?;
+        let Ok(relative) = entry.path().strip_prefix(&course.root) else { continue };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if relative.is_empty() || entry.file_type().is_dir() || !set.is_match(&relative) {
+            continue;
+        }
+        match crate::load::resolve_in_course(&course.root, &relative) {
+            Ok(path) if path.is_file() => found.push(relative),
+            Ok(_) => {}
+            Err(problem) => diagnostics.push(problem.diagnostic(&relative, None)),
+        }
+    }
+    Ok(found)
+}
+
+#[derive(Serialize)]
+struct CourseView<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    direction: &'a str,
+    version: &'a str,
+    page_count: usize,
+    primary_color: Option<&'a str>,
+    /// Logo path inside the package, from the package root.
+    logo: Option<String>,
+    modules: Vec<ModuleView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ModuleView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    pages: Vec<PageLinkView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageLinkView<'a> {
+    id: &'a str,
+    title: &'a str,
+    href: &'a str,
+}
+
+impl<'a> CourseView<'a> {
+    fn new(course: &'a Course, titles: &'a [String]) -> Self {
+        let config = &course.config;
+        let mut titles = titles.iter();
+        CourseView {
+            id: config.id(),
+            title: &config.course.title,
+            description: &config.course.description,
+            language: config.language(),
+            direction: config.direction(),
+            version: config.version(),
+            page_count: course.page_count(),
+            primary_color: config.theme.primary_color.as_ref().map(|c| c.get_ref().as_str()),
+            logo: config.theme.logo.as_ref().and_then(|logo| crate::load::normalize(logo.get_ref()).ok()).map(|rel| file_href(&rel)),
+            modules: course
+                .modules
+                .iter()
+                .map(|module| ModuleView {
+                    slug: &module.slug,
+                    title: &module.title,
+                    description: module.description.as_deref(),
+                    pages: module
+                        .pages
+                        .iter()
+                        .map(|page| PageLinkView {
+                            id: &page.id,
+                            title: titles.next().map_or("", String::as_str),
+                            href: &page.href,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    course: &'a CourseView<'a>,
+    /// Relative URL from the page to the package root (`../../`).
+    root: String,
+    page: PageView<'a>,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    body: &'a str,
+    /// Whether the body has its own `#` heading (else the template adds one).
+    has_h1: bool,
+}
+
+#[derive(Serialize)]
+struct LaunchContext<'a> {
+    course: &'a CourseView<'a>,
+    standard: &'a str,
+}
+
+/// What the run-time script needs, as JSON inside the launch page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuntimeData<'a> {
+    standard: &'a str,
+    course_id: &'a str,
+    version: &'a str,
+    resume_prompt: bool,
+    pages: Vec<RuntimePage<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuntimePage<'a> {
+    id: &'a str,
+    href: &'a str,
+    module: &'a str,
+}

@@ -1,0 +1,98 @@
+//! ASCII-safe names. Package file names and identifiers must survive every LMS's unzip code
+//! and XML id rules, whatever script the designer named a file in.
+
+/// Lower-case ASCII words joined by `-`, transliterated from any script
+/// (`"Что такое риск?"` → `"chto-takoe-risk"`). May be empty for names with no letters.
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text).to_ascii_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// Splits the ordering prefix off a source name: `"02-what-is-risk"` → `Some((2, "what-is-risk"))`.
+/// Names without a numeric prefix are not part of the course order.
+pub fn split_order_prefix(name: &str) -> Option<(u64, &str)> {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let number = name[..digits].parse().ok()?;
+    let rest = &name[digits..];
+    let rest = rest
+        .strip_prefix(['-', '_', '.', ' '])
+        .unwrap_or(rest);
+    Some((number, rest))
+}
+
+/// A file or folder name made of `[a-z0-9._-]` only. A name that is already safe is kept as
+/// it is; any other name is transliterated and gets a short hash of the original, so two
+/// sources that transliterate alike (`Été.png`, `ete.png`) never share a package name.
+pub fn safe_file_name(name: &str) -> String {
+    let is_safe = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+    if !name.is_empty() && name.chars().all(is_safe) && !name.starts_with('.') {
+        return name.to_string();
+    }
+    let (stem, extension) = match name.rfind('.') {
+        Some(dot) if dot > 0 => (&name[..dot], slugify(&name[dot + 1..])),
+        _ => (name, String::new()),
+    };
+    let mut safe = slugify(stem);
+    if !safe.is_empty() {
+        safe.push('-');
+    }
+    safe.push_str(&format!("{:08x}", fnv1a(name.as_bytes())));
+    if !extension.is_empty() {
+        safe.push('.');
+        safe.push_str(&extension);
+    }
+    safe
+}
+
+/// 32-bit FNV-1a: a stable, tiny hash for name suffixes (not for security).
+pub fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash, &b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_transliterates_and_joins_words() {
+        assert_eq!(slugify("What is Internal Risk?"), "what-is-internal-risk");
+        assert_eq!(slugify("Что такое риск"), "chto-takoe-risk");
+        assert_eq!(slugify("  Déclaration d'Arusha révisée "), "declaration-d-arusha-revisee");
+        assert_eq!(slugify("???"), "");
+    }
+
+    #[test]
+    fn order_prefix_is_split_from_the_slug() {
+        assert_eq!(split_order_prefix("02-what-is-risk"), Some((2, "what-is-risk")));
+        assert_eq!(split_order_prefix("10_glossary"), Some((10, "glossary")));
+        assert_eq!(split_order_prefix("007"), Some((7, "")));
+        assert_eq!(split_order_prefix("media"), None);
+    }
+
+    #[test]
+    fn safe_names_are_kept_and_others_are_distinct() {
+        assert_eq!(safe_file_name("risk-map.svg"), "risk-map.svg");
+        let accented = safe_file_name("Été.PNG");
+        let plain = safe_file_name("ete.png");
+        assert_eq!(plain, "ete.png");
+        assert!(accented.starts_with("ete-") && accented.ends_with(".png"), "{accented}");
+        assert_ne!(accented, safe_file_name("Ete.PNG"));
+        assert_eq!(safe_file_name("Схема.svg"), safe_file_name("Схема.svg"));
+        assert!(safe_file_name("Схема.svg").bytes().all(|b| b.is_ascii()));
+        assert!(!safe_file_name(".hidden").starts_with('.'));
+    }
+}
