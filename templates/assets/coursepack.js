@@ -1,0 +1,393 @@
+/*
+ * coursepack run-time: the launch page's script. It keeps one LMS session for the whole
+ * launch (content pages load in an iframe, so moving between pages never ends the session),
+ * tracks visited pages and the bookmark, and reports completion through the SCORM 1.2 or
+ * SCORM 2004 API. Without an LMS it keeps progress in localStorage. No dependencies, no
+ * network requests.
+ */
+(function () {
+  'use strict';
+
+  var data = JSON.parse(document.getElementById('cp-data').textContent);
+  var strings = JSON.parse(document.getElementById('cp-strings').textContent);
+  var params = new URLSearchParams(window.location.search);
+
+  // With one SCO per module, the LMS launches this page with ?module=<slug>.
+  var moduleSlug = params.get('module');
+  var pages = data.pages.filter(function (p) { return !moduleSlug || p.module === moduleSlug; });
+  var pageIndex = {};
+  pages.forEach(function (p, i) { pageIndex[p.id] = i; });
+
+  var frame = document.getElementById('cp-frame');
+  var noticeBox = document.getElementById('cp-notice');
+
+  /* ---------------------------------------------------------------- formats */
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) s = '0' + s;
+    return s;
+  }
+
+  /** SCORM 1.2 CMITimespan: HHHH:MM:SS.SS (2-4 hour digits, at most 2 decimals). */
+  function timespan12(ms) {
+    var centis = Math.round(ms / 10);
+    var hours = Math.min(9999, Math.floor(centis / 360000));
+    var minutes = Math.floor(centis / 6000) % 60;
+    var seconds = Math.floor(centis / 100) % 60;
+    return pad(hours, 2) + ':' + pad(minutes, 2) + ':' + pad(seconds, 2) + '.' + pad(centis % 100, 2);
+  }
+
+  /** SCORM 2004 ISO 8601 duration, at most 2 decimals on the seconds. */
+  function duration2004(ms) {
+    var centis = Math.round(ms / 10);
+    var hours = Math.floor(centis / 360000);
+    var minutes = Math.floor(centis / 6000) % 60;
+    var seconds = (centis % 6000) / 100;
+    return 'PT' + hours + 'H' + minutes + 'M' + seconds.toFixed(2).replace(/\.?0+$/, '') + 'S';
+  }
+
+  /* ---------------------------------------------------------------- suspend data */
+
+  // Visited pages are a bitset over the page ids in sorted order: sorting makes it survive a
+  // re-ordering of pages, and a fingerprint of the id list detects an added or removed page
+  // (the bitset is then dropped rather than misapplied). Base64url keeps it compact:
+  // 1,000 pages take 167 characters, far under SCORM 1.2's 4,096.
+  var sortedIds = pages.map(function (p) { return p.id; }).sort();
+  var fingerprint = (function () {
+    var hash = 0x811c9dc5;
+    var text = sortedIds.join('\n');
+    for (var i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash.toString(36);
+  })();
+
+  function encodeVisited(visited) {
+    var bytes = new Uint8Array(Math.ceil(sortedIds.length / 8));
+    sortedIds.forEach(function (id, i) {
+      if (visited[id]) bytes[i >> 3] |= 1 << (i & 7);
+    });
+    var binary = '';
+    for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+    var bits = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    return '1|' + fingerprint + '|' + bits;
+  }
+
+  function decodeVisited(text) {
+    var visited = {};
+    var parts = String(text || '').split('|');
+    if (parts[0] !== '1' || parts[1] !== fingerprint) return visited;
+    try {
+      var binary = atob(parts[2].replace(/-/g, '+').replace(/_/g, '/'));
+      sortedIds.forEach(function (id, i) {
+        if ((binary.charCodeAt(i >> 3) >> (i & 7)) & 1) visited[id] = true;
+      });
+    } catch (e) {
+      return {};
+    }
+    return visited;
+  }
+
+  /* ---------------------------------------------------------------- LMS adapters */
+
+  /** Finds `name` on this window's parents (at most 7 levels, as ADL's sample does), then on the opener's. */
+  function findApi(name) {
+    var blocked = false;
+    function search(win) {
+      for (var depth = 0; win && depth < 8; depth++) {
+        try {
+          if (win[name]) return win[name];
+        } catch (e) {
+          blocked = true; // a cross-origin frame: SecurityError
+        }
+        if (win.parent === win) break;
+        win = win.parent;
+      }
+      return null;
+    }
+    var api = search(window);
+    if (!api) {
+      try {
+        if (window.opener) api = search(window.opener);
+      } catch (e) {
+        blocked = true;
+      }
+    }
+    return { api: api, blocked: blocked };
+  }
+
+  function ok(result) { return String(result) === 'true'; }
+
+  function scorm12Adapter(api) {
+    return {
+      init: function () { return ok(api.LMSInitialize('')); },
+      get: function (el) { return api.LMSGetValue(el); },
+      set: function (el, value) { return ok(api.LMSSetValue(el, String(value))); },
+      commit: function () { return ok(api.LMSCommit('')); },
+      finish: function () { return ok(api.LMSFinish('')); },
+      el: {
+        location: 'cmi.core.lesson_location',
+        suspend: 'cmi.suspend_data',
+        status: 'cmi.core.lesson_status',
+        entry: 'cmi.core.entry',
+        mode: 'cmi.core.lesson_mode',
+        exit: 'cmi.core.exit',
+        sessionTime: 'cmi.core.session_time'
+      },
+      sessionTime: timespan12,
+      notStarted: ['not attempted', ''],
+      normalExit: ''
+    };
+  }
+
+  function scorm2004Adapter(api) {
+    return {
+      init: function () { return ok(api.Initialize('')); },
+      get: function (el) { return api.GetValue(el); },
+      set: function (el, value) { return ok(api.SetValue(el, String(value))); },
+      commit: function () { return ok(api.Commit('')); },
+      finish: function () { return ok(api.Terminate('')); },
+      el: {
+        location: 'cmi.location',
+        suspend: 'cmi.suspend_data',
+        status: 'cmi.completion_status',
+        entry: 'cmi.entry',
+        mode: 'cmi.mode',
+        exit: 'cmi.exit',
+        sessionTime: 'cmi.session_time',
+        progress: 'cmi.progress_measure'
+      },
+      sessionTime: duration2004,
+      notStarted: ['not attempted', 'unknown', ''],
+      normalExit: 'normal'
+    };
+  }
+
+  /** Progress kept in the browser, for the web export and for packages opened without an LMS. */
+  function localAdapter() {
+    var key = 'coursepack:' + data.courseId + (moduleSlug ? ':' + moduleSlug : '');
+    var store = {};
+    try { store = JSON.parse(window.localStorage.getItem(key) || '{}') || {}; } catch (e) { store = {}; }
+    return {
+      init: function () { return true; },
+      get: function (el) { return store[el] || ''; },
+      set: function (el, value) { store[el] = String(value); return true; },
+      commit: function () {
+        try { window.localStorage.setItem(key, JSON.stringify(store)); } catch (e) { /* storage disabled */ }
+        return true;
+      },
+      finish: function () { return this.commit(); },
+      el: { location: 'location', suspend: 'suspend', status: 'status', entry: 'entry', mode: 'mode', exit: 'exit', sessionTime: 'time' },
+      sessionTime: function (ms) { return String(ms); },
+      notStarted: [''],
+      normalExit: ''
+    };
+  }
+
+  /* ---------------------------------------------------------------- session */
+
+  var lms = null;
+  var startedAt = Date.now();
+  var visited = {};
+  var current = -1;
+  var completed = false;
+  var reviewOnly = false; // browse/review mode: look, do not change the record
+  var finished = false;
+
+  function notice(text) {
+    noticeBox.textContent = text;
+    noticeBox.hidden = false;
+  }
+
+  function connect() {
+    var found = { api: null, blocked: false };
+    if (data.standard === 'scorm12') found = findApi('API');
+    if (data.standard === 'scorm2004') found = findApi('API_1484_11');
+    if (found.api) {
+      var adapter = data.standard === 'scorm12' ? scorm12Adapter(found.api) : scorm2004Adapter(found.api);
+      if (adapter.init()) return adapter;
+    }
+    if (data.standard !== 'web') notice(found.blocked ? strings.blocked : strings.noLms);
+    var local = localAdapter();
+    local.init();
+    return local;
+  }
+
+  /** Commits, retrying a bounded number of times: a failed commit is worth a second try. */
+  function save() {
+    for (var attempt = 0; attempt < 3; attempt++) {
+      if (lms.commit()) return true;
+    }
+    notice(strings.saveFailed);
+    return false;
+  }
+
+  function record() {
+    if (reviewOnly || finished) return;
+    var page = pages[current];
+    lms.set(lms.el.location, page.id);
+    lms.set(lms.el.suspend, encodeVisited(visited));
+    var count = countVisited();
+    if (lms.el.progress) lms.set(lms.el.progress, (count / pages.length).toFixed(4).replace(/\.?0+$/, '') || '0');
+    if (!completed && count === pages.length) {
+      completed = true;
+      lms.set(lms.el.status, 'completed');
+    }
+    save();
+  }
+
+  function countVisited() {
+    return pages.filter(function (p) { return visited[p.id]; }).length;
+  }
+
+  /** Terminates exactly once, whatever calls it first (Exit, pagehide, beforeunload, unload). */
+  function finish() {
+    if (finished || !lms) return;
+    if (!reviewOnly) {
+      lms.set(lms.el.sessionTime, lms.sessionTime(Date.now() - startedAt));
+      // Suspend keeps the bookmark and the visited pages for the next launch.
+      lms.set(lms.el.exit, completed ? lms.normalExit : 'suspend');
+    }
+    finished = true;
+    lms.finish();
+  }
+
+  /* ---------------------------------------------------------------- navigation */
+
+  var menuLinks = document.querySelectorAll('#cp-menu a[data-page]');
+  var previousButton = document.getElementById('cp-previous');
+  var nextButton = document.getElementById('cp-next');
+
+  function show(index) {
+    if (index < 0 || index >= pages.length || finished) return;
+    if (frame.contentWindow && frame.getAttribute('src') === pages[index].href) {
+      arrived(pages[index].id);
+      return;
+    }
+    frame.setAttribute('src', pages[index].href);
+  }
+
+  /** A content page has loaded (the menu, the pager or a link inside a page took us there). */
+  function arrived(id) {
+    var index = pageIndex[id];
+    if (index === undefined) return;
+    current = index;
+    visited[id] = true;
+    record();
+    updateUi();
+  }
+
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
+  }
+
+  function updateUi() {
+    var count = countVisited();
+    document.getElementById('cp-progress-label').textContent = format(strings.visited, { n: count, total: pages.length });
+    document.getElementById('cp-progress-bar').style.width = (100 * count / pages.length) + '%';
+    document.getElementById('cp-position').textContent = format(strings.position, { n: current + 1, total: pages.length });
+    previousButton.disabled = current <= 0;
+    nextButton.disabled = current >= pages.length - 1;
+    menuLinks.forEach(function (link) {
+      var id = link.getAttribute('data-page');
+      link.classList.toggle('cp-visited', !!visited[id]);
+      if (pages[current] && id === pages[current].id) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    });
+  }
+
+  window.addEventListener('message', function (event) {
+    if (event.source !== frame.contentWindow || !event.data || typeof event.data !== 'object') return;
+    if (event.data.coursepack === 'page') arrived(event.data.id);
+    if (event.data.coursepack === 'next') show(current + 1);
+    if (event.data.coursepack === 'previous') show(current - 1);
+  });
+
+  previousButton.addEventListener('click', function () { show(current - 1); });
+  nextButton.addEventListener('click', function () { show(current + 1); });
+  menuLinks.forEach(function (link) {
+    link.addEventListener('click', function (event) {
+      var index = pageIndex[link.getAttribute('data-page')];
+      if (index === undefined) return;
+      event.preventDefault();
+      show(index);
+      closeMenuOnSmallScreens();
+    });
+  });
+  // Modules other than this SCO's are not part of this launch.
+  document.querySelectorAll('#cp-menu [data-module]').forEach(function (item) {
+    if (moduleSlug && item.getAttribute('data-module') !== moduleSlug) item.hidden = true;
+  });
+
+  var menuToggle = document.getElementById('cp-menu-toggle');
+  menuToggle.addEventListener('click', function () {
+    var open = menuToggle.getAttribute('aria-expanded') !== 'true';
+    menuToggle.setAttribute('aria-expanded', String(open));
+    document.body.classList.toggle('cp-menu-open', open);
+  });
+  function closeMenuOnSmallScreens() {
+    if (window.matchMedia('(max-width: 48rem)').matches) {
+      menuToggle.setAttribute('aria-expanded', 'false');
+      document.body.classList.remove('cp-menu-open');
+    }
+  }
+
+  document.addEventListener('keydown', function (event) {
+    if (event.altKey && event.shiftKey && (event.key === 'ArrowRight' || event.key === 'ArrowLeft')) {
+      var forward = (event.key === 'ArrowRight') !== (document.dir === 'rtl');
+      show(current + (forward ? 1 : -1));
+      event.preventDefault();
+    }
+  });
+
+  document.getElementById('cp-exit').addEventListener('click', function () {
+    finish();
+    frame.removeAttribute('src');
+    notice(strings.exited);
+    previousButton.disabled = true;
+    nextButton.disabled = true;
+  });
+
+  // Save when the learner switches away; terminate when the page goes away. Browsers may
+  // fire any subset of these, in any order: finish() runs once.
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden' && lms && !finished && !reviewOnly) save();
+  });
+  window.addEventListener('pagehide', finish);
+  window.addEventListener('beforeunload', finish);
+  window.addEventListener('unload', finish);
+
+  /* ---------------------------------------------------------------- start */
+
+  function start() {
+    lms = connect();
+    var mode = lms.get(lms.el.mode);
+    reviewOnly = mode === 'browse' || mode === 'review';
+    visited = decodeVisited(lms.get(lms.el.suspend));
+    var status = lms.get(lms.el.status);
+    completed = status === 'completed' || status === 'passed';
+    if (!reviewOnly && lms.notStarted.indexOf(status) >= 0) {
+      lms.set(lms.el.status, 'incomplete');
+    }
+    var bookmark = pageIndex[params.get('page')];
+    var saved = pageIndex[lms.get(lms.el.location)];
+    if (bookmark === undefined) bookmark = saved;
+    updateUi();
+    if (data.resumePrompt && saved !== undefined && saved > 0 && params.get('page') === null) {
+      var dialog = document.getElementById('cp-resume');
+      dialog.hidden = false;
+      document.getElementById('cp-resume-yes').focus();
+      document.getElementById('cp-resume-yes').onclick = function () { dialog.hidden = true; show(saved); };
+      document.getElementById('cp-resume-no').onclick = function () { dialog.hidden = true; show(0); };
+      return;
+    }
+    show(bookmark === undefined ? 0 : bookmark);
+  }
+
+  // Exposed for tests and for themes that add their own controls.
+  window.coursepack = { show: function (id) { show(pageIndex[id]); }, finish: finish, timespan12: timespan12, duration2004: duration2004 };
+
+  start();
+})();
