@@ -160,6 +160,9 @@
         progress: 'cmi.progress_measure'
       },
       sessionTime: duration2004,
+      // 2004 keeps location and suspend_data only for a resumed attempt; reading them
+      // otherwise is error 403 (not initialised).
+      resumeOnly: true,
       notStarted: ['not attempted', 'unknown', ''],
       normalExit: 'normal'
     };
@@ -365,14 +368,15 @@
     lms = connect();
     var mode = lms.get(lms.el.mode);
     reviewOnly = mode === 'browse' || mode === 'review';
-    visited = decodeVisited(lms.get(lms.el.suspend));
+    var resuming = !lms.resumeOnly || lms.get(lms.el.entry) === 'resume';
+    visited = resuming ? decodeVisited(lms.get(lms.el.suspend)) : {};
     var status = lms.get(lms.el.status);
     completed = status === 'completed' || status === 'passed';
     if (!reviewOnly && lms.notStarted.indexOf(status) >= 0) {
       lms.set(lms.el.status, 'incomplete');
     }
     var bookmark = pageIndex[params.get('page')];
-    var saved = pageIndex[lms.get(lms.el.location)];
+    var saved = resuming ? pageIndex[lms.get(lms.el.location)] : undefined;
     if (bookmark === undefined) bookmark = saved;
     updateUi();
     if (data.resumePrompt && saved !== undefined && saved > 0 && params.get('page') === null) {

@@ -1,0 +1,152 @@
+// Test harness: builds a package with the real coursepack binary, unpacks it, serves it on
+// 127.0.0.1 inside an LMS page whose SCORM API is scorm-again (the maintained npm run-time),
+// and drives it in headless Chromium with playwright-core.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, normalize, extname, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, '..', '..');
+export const sampleCourse = join(repo, 'courses', 'risk-management-internal-risk');
+
+export function coursepackBinary() {
+  const bin = process.env.COURSEPACK_BIN || join(repo, 'target', 'debug', 'coursepack');
+  if (!existsSync(bin)) throw new Error(`${bin} not found: run \`cargo build\` first`);
+  return bin;
+}
+
+/** Builds `course` for `standard` and unpacks it; returns the package folder. */
+export function buildAndUnpack(course, standard, extraArgs = []) {
+  const out = mkdtempSync(join(tmpdir(), 'coursepack-browser-'));
+  const stdout = execFileSync(coursepackBinary(), ['build', course, '--standard', standard, '-o', out, ...extraArgs], { encoding: 'utf8' });
+  const zip = stdout.trim().split(/\s+/)[0];
+  const dir = join(out, 'unpacked');
+  execFileSync('python3', ['-m', 'zipfile', '-e', zip, dir]);
+  return dir;
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8' };
+
+/** The LMS page: a scorm-again API on the window, the SCO in an iframe, every API call logged. */
+function lmsPage(standard) {
+  const api = standard === 'scorm12' ? 'API' : 'API_1484_11';
+  const klass = standard === 'scorm12' ? 'Scorm12API' : 'Scorm2004API';
+  const methods = standard === 'scorm12'
+    ? ['LMSInitialize', 'LMSFinish', 'LMSGetValue', 'LMSSetValue', 'LMSCommit']
+    : ['Initialize', 'Terminate', 'GetValue', 'SetValue', 'Commit'];
+  const lastError = standard === 'scorm12' ? 'LMSGetLastError' : 'GetLastError';
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Test LMS</title><link rel="icon" href="data:,">
+<script src="/lms/scorm-again.js"></script></head><body>
+<script>
+  const initial = JSON.parse(new URLSearchParams(location.search).get('cmi') || '{}');
+  const api = new ${klass}({ logLevel: 5, autocommit: false, lmsCommitUrl: location.origin + '/lms/commit' });
+  if (Object.keys(initial).length) api.loadFromJSON(initial);
+  window.calls = [];
+  for (const name of ${JSON.stringify(methods)}) {
+    const real = api[name].bind(api);
+    api[name] = function (...args) {
+      const result = real(...args);
+      window.calls.push({ name, args, result: String(result), error: String(api.${lastError}()) });
+      return result;
+    };
+  }
+  window.${api} = api;
+</script>
+<iframe id="sco" src="/pkg/index.html" style="width:1000px;height:700px"></iframe>
+</body></html>`;
+}
+
+/** Serves the LMS page, scorm-again and the unpacked package; records every request. */
+export async function startServer(packageDir, standard) {
+  const scormAgain = join(here, 'node_modules', 'scorm-again', 'dist', 'scorm-again.js');
+  const requests = [];
+  const commits = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    requests.push(url.pathname);
+    if (url.pathname === '/lms/commit' && req.method === 'POST') {
+      // What the LMS back end receives: the record the tests assert on.
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => {
+        commits.push(JSON.parse(body));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ result: true, errorCode: 0 }));
+      });
+      return;
+    }
+    if (url.pathname === '/lms/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(lmsPage(standard));
+    }
+    if (url.pathname === '/lms/scorm-again.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      return res.end(readFileSync(scormAgain));
+    }
+    if (url.pathname.startsWith('/pkg/')) {
+      const file = normalize(join(packageDir, decodeURIComponent(url.pathname.slice(5))));
+      if (file.startsWith(packageDir) && existsSync(file) && statSync(file).isFile()) {
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+        return res.end(readFileSync(file));
+      }
+    }
+    res.writeHead(404);
+    res.end('not found');
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, requests, commits, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export async function launchBrowser() {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: run the README's test command, which installs it`);
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Opens the LMS page with optional initial CMI data; collects console errors and any request
+ * that leaves the server.
+ */
+export async function openLms(browser, server, cmi = {}) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    if (!req.url().startsWith(server.origin + '/') && !req.url().startsWith('about:')) problems.push(`request outside the package: ${req.url()}`);
+  });
+  await page.goto(`${server.origin}/lms/?cmi=${encodeURIComponent(JSON.stringify(cmi))}`);
+  const sco = page.frameLocator('#sco');
+  return { page, sco, problems };
+}
+
+/** The id of the content page currently shown inside the SCO. */
+export async function currentPageId(sco) {
+  return sco.frameLocator('#cp-frame').locator('html').getAttribute('data-page');
+}
+
+/** Waits until the content frame shows `id`. */
+export async function waitForPage(sco, id) {
+  await sco.frameLocator('#cp-frame').locator(`html[data-page="${id}"]`).waitFor({ state: 'attached' });
+}
+
+/** Closes the SCO as an LMS does (the frame goes away) and waits for the session to end. */
+export async function closeSco(page, finishName) {
+  await page.evaluate(() => { document.getElementById('sco').src = 'about:blank'; });
+  await page.waitForFunction((name) => window.calls.some((c) => c.name === name), finishName);
+}
+
+/** Package page ids in course order, read from the launch page's data. */
+export function coursePages(packageDir) {
+  const html = readFileSync(join(packageDir, 'index.html'), 'utf8');
+  const json = html.match(/<script type="application\/json" id="cp-data">([\s\S]*?)<\/script>/)[1];
+  return JSON.parse(json).pages.map((p) => p.id);
+}

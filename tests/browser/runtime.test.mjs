@@ -1,0 +1,124 @@
+// Plays the sample course in headless Chromium against scorm-again, for SCORM 1.2 and 2004:
+// first session (visit some pages, close), relaunch at the bookmark, finish, and check what
+// the LMS side recorded.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, sampleCourse,
+} from './harness.mjs';
+
+const STANDARDS = {
+  scorm12: {
+    init: 'LMSInitialize', finish: 'LMSFinish', set: 'LMSSetValue', commit: 'LMSCommit',
+    read: ({ cmi }) => ({
+      status: cmi.core.lesson_status,
+      location: cmi.core.lesson_location,
+      suspend: cmi.suspend_data,
+      exit: cmi.core.exit,
+      sessionTime: cmi.core.session_time,
+    }),
+    // What an LMS hands the next launch after exit=suspend.
+    resumeData: (r) => ({ core: { entry: 'resume', lesson_status: r.status, lesson_location: r.location }, suspend_data: r.suspend }),
+    sessionTime: /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/,
+    statusElement: 'cmi.core.lesson_status',
+    finalExit: '',
+  },
+  scorm2004: {
+    init: 'Initialize', finish: 'Terminate', set: 'SetValue', commit: 'Commit',
+    read: ({ cmi }) => ({
+      status: cmi.completion_status,
+      location: cmi.location,
+      suspend: cmi.suspend_data,
+      exit: cmi.exit,
+      sessionTime: cmi.session_time,
+      progress: cmi.progress_measure,
+    }),
+    resumeData: (r) => ({ entry: 'resume', completion_status: r.status, location: r.location, suspend_data: r.suspend }),
+    sessionTime: /^PT(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?$/,
+    statusElement: 'cmi.completion_status',
+    finalExit: 'normal',
+  },
+};
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+for (const [standard, s] of Object.entries(STANDARDS)) {
+  test(`${standard}: launch, bookmark, resume and complete the sample course`, async () => {
+    const dir = buildAndUnpack(sampleCourse, standard);
+    const pages = coursePages(dir);
+    assert.ok(pages.length >= 12, 'the sample course has at least 12 pages');
+    const server = await startServer(dir, standard);
+    try {
+      // First session: the first three pages, then the LMS closes the SCO.
+      const first = await openLms(browser, server);
+      await waitForPage(first.sco, pages[0]);
+      await first.sco.locator('#cp-next').click();
+      await waitForPage(first.sco, pages[1]);
+      await first.sco.locator('#cp-next').click();
+      await waitForPage(first.sco, pages[2]);
+      await closeSco(first.page, s.finish);
+      const calls1 = await first.page.evaluate(() => window.calls);
+      const record1 = s.read(server.commits.at(-1));
+      assert.deepEqual(first.problems, []);
+      assertCleanSession(calls1, s);
+      assert.equal(record1.status, 'incomplete');
+      assert.equal(record1.location, pages[2]);
+      assert.equal(record1.exit, 'suspend', 'an unfinished course suspends so that the LMS offers resume');
+      assert.match(record1.sessionTime, s.sessionTime);
+      assert.match(record1.suspend, /^1\|[0-9a-z]+\|[A-Za-z0-9_-]+$/);
+      if (standard === 'scorm2004') assert.equal(Number(record1.progress), Number((3 / pages.length).toFixed(4)));
+      // A commit after each page change, not after every SetValue.
+      const commits = calls1.filter((c) => c.name === s.commit).length;
+      assert.ok(commits >= 3 && commits <= 5, `commits: ${commits}`);
+      await first.page.close();
+
+      // Relaunch with what the LMS saved: the course opens at the bookmark, earlier pages ticked.
+      const second = await openLms(browser, server, s.resumeData(record1));
+      await waitForPage(second.sco, pages[2]);
+      const ticked = await second.sco.locator('#cp-menu a.cp-visited').evaluateAll((links) => links.map((a) => a.dataset.page));
+      assert.deepEqual(ticked, pages.slice(0, 3));
+      assert.equal(await second.sco.locator('#cp-progress-label').textContent(), `3 of ${pages.length} pages visited`);
+      assert.equal(await second.sco.locator('#cp-menu a[aria-current="page"]').getAttribute('data-page'), pages[2]);
+      // Visit the rest through the menu's last page and the Previous/Next buttons.
+      for (let i = 3; i < pages.length; i++) {
+        await second.sco.locator('#cp-next').click();
+        await waitForPage(second.sco, pages[i]);
+      }
+      assert.equal(await second.sco.locator('#cp-next').isDisabled(), true);
+      assert.equal(await second.sco.locator('#cp-progress-label').textContent(), `${pages.length} of ${pages.length} pages visited`);
+      await second.sco.locator('#cp-exit').click();
+      await second.page.waitForFunction((name) => window.calls.some((c) => c.name === name), s.finish);
+      // The page going away afterwards must not terminate a second time.
+      await second.page.evaluate(() => { document.getElementById('sco').src = 'about:blank'; });
+      await second.page.waitForTimeout(200);
+      const calls2 = await second.page.evaluate(() => window.calls);
+      const record2 = s.read(server.commits.at(-1));
+      assert.deepEqual(second.problems, []);
+      assertCleanSession(calls2, s);
+      assert.equal(record2.status, 'completed');
+      assert.equal(record2.location, pages[pages.length - 1]);
+      assert.equal(record2.exit, s.finalExit);
+      assert.match(record2.sessionTime, s.sessionTime);
+      if (standard === 'scorm2004') assert.equal(record2.progress, '1');
+      assert.ok(!calls2.some((c) => c.name === s.set && c.args[0] === s.statusElement && c.args[1] === 'incomplete'),
+        'a resumed, incomplete attempt is not set to incomplete again');
+      await second.page.close();
+      assert.ok(server.requests.every((p) => p.startsWith('/pkg/') || p.startsWith('/lms/')), server.requests.join(' '));
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/** Initialize and Terminate once each, first and last, and no call the LMS refused. */
+function assertCleanSession(calls, s) {
+  const names = calls.map((c) => c.name);
+  assert.equal(names.filter((n) => n === s.init).length, 1, 'initialized once');
+  assert.equal(names.filter((n) => n === s.finish).length, 1, 'terminated once');
+  assert.equal(names[0], s.init);
+  assert.equal(names[names.length - 1], s.finish);
+  const refused = calls.filter((c) => c.error !== '0');
+  assert.deepEqual(refused, [], 'no API call returned an error');
+}
