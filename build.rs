@@ -9,14 +9,27 @@ fn main() {
     println!("cargo:rerun-if-changed=templates");
     let mut code = String::from("pub static EMBEDDED: &[(&str, &[u8])] = &[\n");
     let files = walkdir::WalkDir::new(&root).sort_by_file_name();
-    for entry in files.into_iter().map(|e| e.expect("readable templates folder")) {
+    for entry in files
+        .into_iter()
+        .map(|e| e.expect("readable templates folder"))
+    {
         println!("cargo:rerun-if-changed={}", entry.path().display());
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.path().strip_prefix(&root).unwrap().to_str().expect("UTF-8 template names");
+        let name = entry
+            .path()
+            .strip_prefix(&root)
+            .unwrap()
+            .to_str()
+            .expect("UTF-8 template names");
         let name = name.replace('\\', "/");
-        writeln!(code, "    ({name:?}, include_bytes!({:?})),", entry.path().display().to_string()).unwrap();
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            entry.path().display().to_string()
+        )
+        .unwrap();
     }
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_templates.rs");

@@ -13,8 +13,12 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// Writes `files` as a zip at `output`; returns the zip's size in bytes.
 pub fn write_zip(files: &PackageFiles, output: &Path) -> Result<u64> {
-    let dir = output.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    let dir = output
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
     let temporary = tempfile::Builder::new()
         .prefix(".coursepack-")
         .suffix(".zip.partial")
@@ -22,18 +26,25 @@ pub fn write_zip(files: &PackageFiles, output: &Path) -> Result<u64> {
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     let mut zip = ZipWriter::new(io::BufWriter::new(temporary.reopen()?));
     for (name, content) in files {
-        let method = if is_compressed(name) { CompressionMethod::Stored } else { CompressionMethod::Deflated };
+        let method = if is_compressed(name) {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
         let options = SimpleFileOptions::default()
             .compression_method(method)
             .compression_level((method == CompressionMethod::Deflated).then_some(6))
             .last_modified_time(DateTime::default())
             .unix_permissions(0o644);
-        zip.start_file(name.as_str(), options).with_context(|| format!("cannot add {name} to the zip"))?;
+        zip.start_file(name.as_str(), options)
+            .with_context(|| format!("cannot add {name} to the zip"))?;
         match content {
             Content::Bytes(bytes) => zip.write_all(bytes)?,
             Content::File(path) => {
-                let mut file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-                io::copy(&mut file, &mut zip).with_context(|| format!("cannot read {}", path.display()))?;
+                let mut file =
+                    File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+                io::copy(&mut file, &mut zip)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
             }
         }
     }
@@ -51,10 +62,14 @@ pub fn write_zip(files: &PackageFiles, output: &Path) -> Result<u64> {
 /// Formats whose data is already compressed: deflating them costs time and saves nothing.
 fn is_compressed(name: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
-        "jpg", "jpeg", "png", "gif", "webp", "avif", "mp4", "m4v", "m4a", "mov", "webm", "mp3", "ogg", "oga", "ogv",
-        "opus", "aac", "zip", "gz", "7z", "pdf", "woff", "woff2", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub",
+        "jpg", "jpeg", "png", "gif", "webp", "avif", "mp4", "m4v", "m4a", "mov", "webm", "mp3",
+        "ogg", "oga", "ogv", "opus", "aac", "zip", "gz", "7z", "pdf", "woff", "woff2", "docx",
+        "xlsx", "pptx", "odt", "ods", "odp", "epub",
     ];
-    let extension = name.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    let extension = name
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
     EXTENSIONS.contains(&extension.as_str())
 }
 
@@ -64,9 +79,15 @@ mod tests {
 
     fn sample() -> PackageFiles {
         let mut files = PackageFiles::new();
-        files.insert("index.html".into(), Content::Bytes(b"<p>hello hello hello</p>".repeat(50)));
+        files.insert(
+            "index.html".into(),
+            Content::Bytes(b"<p>hello hello hello</p>".repeat(50)),
+        );
         files.insert("files/a.png".into(), Content::Bytes(vec![7; 1000]));
-        files.insert("imsmanifest.xml".into(), Content::Bytes(b"<manifest/>".to_vec()));
+        files.insert(
+            "imsmanifest.xml".into(),
+            Content::Bytes(b"<manifest/>".to_vec()),
+        );
         files
     }
 
@@ -86,12 +107,30 @@ mod tests {
         let path = dir.path().join("p.zip");
         write_zip(&sample(), &path).unwrap();
         let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
-        let in_order: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();
-        assert_eq!(in_order, vec!["files/a.png", "imsmanifest.xml", "index.html"]);
-        assert_eq!(zip.by_name("files/a.png").unwrap().compression(), CompressionMethod::Stored);
-        assert_eq!(zip.by_name("index.html").unwrap().compression(), CompressionMethod::Deflated);
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("p.zip")], "no temporary file is left behind");
+        let in_order: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            in_order,
+            vec!["files/a.png", "imsmanifest.xml", "index.html"]
+        );
+        assert_eq!(
+            zip.by_name("files/a.png").unwrap().compression(),
+            CompressionMethod::Stored
+        );
+        assert_eq!(
+            zip.by_name("index.html").unwrap().compression(),
+            CompressionMethod::Deflated
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            leftovers,
+            vec![std::ffi::OsString::from("p.zip")],
+            "no temporary file is left behind"
+        );
     }
 
     #[test]
@@ -99,7 +138,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.zip");
         let mut files = sample();
-        files.insert("files/missing.mp4".into(), Content::File(dir.path().join("missing.mp4")));
+        files.insert(
+            "files/missing.mp4".into(),
+            Content::File(dir.path().join("missing.mp4")),
+        );
         assert!(write_zip(&files, &path).is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }

@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "coursepack", version, about = "Turn Markdown course sources into e-learning packages any LMS accepts and tracks: SCORM 1.2, SCORM 2004 4th Edition, or an offline website.")]
+#[command(
+    name = "coursepack",
+    version,
+    about = "Turn Markdown course sources into e-learning packages any LMS accepts and tracks: SCORM 1.2, SCORM 2004 4th Edition, or an offline website."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

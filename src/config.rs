@@ -131,7 +131,11 @@ impl CourseConfig {
 
 /// `rtl` for languages written right to left (Arabic, Hebrew, Persian, Urdu, ...).
 pub fn text_direction(language: &str) -> &'static str {
-    let primary = language.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let primary = language
+        .split('-')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let rtl = ["ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"];
     if rtl.contains(&primary.as_str()) || language.to_ascii_lowercase().contains("-arab") {
         "rtl"
@@ -170,7 +174,10 @@ fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
     let version = config.version();
     check(
         &config.course.version,
-        !version.is_empty() && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')),
+        !version.is_empty()
+            && version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')),
         format!("version `{version}` cannot be part of a file name"),
         "use letters, digits, `.`, `-` and `+` only (e.g. `1.2.0`)",
     );
@@ -183,8 +190,15 @@ fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
     );
     if let Some(color) = &config.theme.primary_color {
         let value = color.get_ref();
-        let ok = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
-        check(color, ok, format!("primary_color `{value}` is not a colour"), "write it as `#rrggbb`, e.g. `#0b5394`");
+        let ok = value.len() == 7
+            && value.starts_with('#')
+            && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+        check(
+            color,
+            ok,
+            format!("primary_color `{value}` is not a colour"),
+            "write it as `#rrggbb`, e.g. `#0b5394`",
+        );
     }
     if config.course.title.trim().is_empty() {
         problems.push(
@@ -197,7 +211,9 @@ fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
 
 fn is_course_id(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !id.ends_with('-')
 }
 
@@ -274,50 +290,71 @@ pub fn split_front_matter<'a>(text: &'a str, path: &str) -> Result<PageSource<'a
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(path, Some(Position { line: 1, column: 1 }), format!("front matter opened with `{fence}` is never closed"))
-        .with_help(format!("end the front matter with a line containing only `{fence}`")))
+    Err(Diagnostic::error(
+        path,
+        Some(Position { line: 1, column: 1 }),
+        format!("front matter opened with `{fence}` is never closed"),
+    )
+    .with_help(format!(
+        "end the front matter with a line containing only `{fence}`"
+    )))
 }
 
 /// Parses TOML, turning a syntax error or unknown key into a diagnostic at its line.
-pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &str, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse_toml<T: DeserializeOwned>(
+    text: &str,
+    path: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|err| {
-        let position = err.span().map(|span| LineIndex::new(text, first_line).position(span.start));
-        Diagnostic::error(path, position, describe_serde_message(err.message()))
-            .with_help(HELP_KEYS)
+        let position = err
+            .span()
+            .map(|span| LineIndex::new(text, first_line).position(span.start));
+        syntax_diagnostic(path, position, err.message())
     })
 }
 
-fn parse_yaml<T: DeserializeOwned>(text: &str, path: &str, first_line: usize) -> Result<T, Diagnostic> {
+fn parse_yaml<T: DeserializeOwned>(
+    text: &str,
+    path: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     if text.trim().is_empty() {
         return parse_toml("", path, first_line);
     }
+    use serde_saphyr::MessageFormatter;
     serde_saphyr::from_str(text).map_err(|err| {
         let position = err.location().map(|at| Position {
             line: first_line + at.line() as usize,
             column: at.column() as usize,
         });
-        let message = err.to_string();
-        let message = message.lines().next().unwrap_or(&message);
-        let message = message.split(" at line ").next().unwrap_or(message);
-        Diagnostic::error(path, position, describe_serde_message(message)).with_help(HELP_KEYS)
+        let message = serde_saphyr::DefaultMessageFormatter.format_message(err.without_snippet());
+        syntax_diagnostic(path, position, &message)
     })
 }
 
-const HELP_KEYS: &str = "see \"Source format\" in README.md for the keys each file accepts";
-
-/// serde speaks of fields; authors write keys.
-fn describe_serde_message(message: &str) -> String {
-    message
+/// A parse failure as authors read it: serde speaks of fields, authors write keys.
+fn syntax_diagnostic(path: &str, position: Option<Position>, message: &str) -> Diagnostic {
+    let message = message
         .trim()
         .replace("unknown field", "unknown key")
-        .replace("missing field", "missing key")
+        .replace("missing field", "missing key");
+    let help = if message.starts_with("unknown key") {
+        "check the spelling; \"Source format\" in README.md lists every key this file accepts"
+    } else if message.starts_with("missing key") {
+        "add the key; \"Source format\" in README.md shows a complete example"
+    } else {
+        "fix the syntax at this position"
+    };
+    Diagnostic::error(path, position, message).with_help(help)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "[course]\nid = \"c\"\ntitle = \"T\"\nversion = \"1.0\"\nlanguage = \"en\"\n";
+    const MINIMAL: &str =
+        "[course]\nid = \"c\"\ntitle = \"T\"\nversion = \"1.0\"\nlanguage = \"en\"\n";
 
     #[test]
     fn minimal_course_gets_defaults() {
@@ -333,7 +370,11 @@ mod tests {
         let text = format!("{MINIMAL}titel = \"x\"\n");
         let err = parse_course_config(&text).unwrap_err();
         assert_eq!(err.len(), 1);
-        assert!(err[0].message.starts_with("unknown key `titel`"), "{}", err[0].message);
+        assert!(
+            err[0].message.starts_with("unknown key `titel`"),
+            "{}",
+            err[0].message
+        );
         assert_eq!(err[0].position.unwrap().line, 6);
     }
 
@@ -360,13 +401,27 @@ mod tests {
 
     #[test]
     fn front_matter_is_strict_in_both_syntaxes() {
-        let toml = split_front_matter("+++\ntitle = \"A\"\ntags = 1\n+++\n", "p.md").err().unwrap();
-        assert!(toml.message.starts_with("unknown key `tags`"), "{}", toml.message);
+        let toml = split_front_matter("+++\ntitle = \"A\"\ntags = 1\n+++\n", "p.md")
+            .err()
+            .unwrap();
+        assert!(
+            toml.message.starts_with("unknown key `tags`"),
+            "{}",
+            toml.message
+        );
         assert_eq!(toml.position.unwrap().line, 3);
-        let yaml = split_front_matter("---\ntitle: A\ntags: x\n---\n", "p.md").err().unwrap();
-        assert!(yaml.message.contains("unknown key `tags`"), "{}", yaml.message);
+        let yaml = split_front_matter("---\ntitle: A\ntags: x\n---\n", "p.md")
+            .err()
+            .unwrap();
+        assert!(
+            yaml.message.contains("unknown key `tags`"),
+            "{}",
+            yaml.message
+        );
         assert_eq!(yaml.position.unwrap().line, 3);
-        let open = split_front_matter("+++\ntitle = \"A\"\n", "p.md").err().unwrap();
+        let open = split_front_matter("+++\ntitle = \"A\"\n", "p.md")
+            .err()
+            .unwrap();
         assert!(open.message.contains("never closed"));
     }
 

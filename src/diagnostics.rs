@@ -2,6 +2,7 @@
 //! reported together, each with `file:line:column`, so a designer fixes a course in one pass.
 
 use std::fmt;
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -28,7 +29,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, position: Option<Position>, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<String>,
+        position: Option<Position>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -38,7 +43,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<String>, position: Option<Position>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<String>,
+        position: Option<Position>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, position, message)
@@ -55,21 +64,30 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// The diagnostic with its path shown under `course_dir`, as the author's editor and
+    /// terminal see it (`courses/x/01-a/02-b.md:3:5: error: ...`).
+    pub fn display_in(&self, course_dir: &Path) -> String {
+        let path = course_dir.join(&self.path);
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        match self.position {
-            Some(Position { line, column }) => write!(f, "{}:{line}:{column}: ", self.path)?,
-            None => write!(f, "{}: ", self.path)?,
-        }
-        write!(f, "{severity}: {}", self.message)?;
+        let mut text = match self.position {
+            Some(Position { line, column }) => format!("{}:{line}:{column}: ", path.display()),
+            None => format!("{}: ", path.display()),
+        };
+        text.push_str(&format!("{severity}: {}", self.message));
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            text.push_str(&format!("\n  help: {help}"));
         }
-        Ok(())
+        text
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display_in(Path::new("")))
     }
 }
 
@@ -89,7 +107,10 @@ impl Diagnostics {
     }
 
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warning_count(&self) -> usize {
@@ -133,7 +154,10 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         Position {
             line: self.first_line + line + 1,
             column,
@@ -158,9 +182,16 @@ mod tests {
 
     #[test]
     fn display_names_file_line_column_and_help() {
-        let d = Diagnostic::error("a/b.md", Some(Position { line: 3, column: 7 }), "broken link")
-            .with_help("fix it");
-        assert_eq!(d.to_string(), "a/b.md:3:7: error: broken link\n  help: fix it");
+        let d = Diagnostic::error(
+            "a/b.md",
+            Some(Position { line: 3, column: 7 }),
+            "broken link",
+        )
+        .with_help("fix it");
+        assert_eq!(
+            d.to_string(),
+            "a/b.md:3:7: error: broken link\n  help: fix it"
+        );
         let w = Diagnostic::warning("01-x", None, "empty module");
         assert_eq!(w.to_string(), "01-x: warning: empty module");
     }

@@ -55,7 +55,15 @@ pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<(Option<Prepared>
     if diagnostics.has_errors() {
         return Ok((None, diagnostics));
     }
-    Ok((Some(Prepared { course, theme, tera, rendered }), diagnostics))
+    Ok((
+        Some(Prepared {
+            course,
+            theme,
+            tera,
+            rendered,
+        }),
+        diagnostics,
+    ))
 }
 
 impl Prepared {

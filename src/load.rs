@@ -15,9 +15,14 @@ use std::path::{Component, Path, PathBuf};
 /// returned when possible so that later stages can report their problems too.
 pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> {
     if !dir.is_dir() {
-        bail!("{} is not a folder; give the folder that holds course.toml", dir.display());
+        bail!(
+            "{} is not a folder; give the folder that holds course.toml",
+            dir.display()
+        );
     }
-    let root = dir.canonicalize().with_context(|| format!("cannot open {}", dir.display()))?;
+    let root = dir
+        .canonicalize()
+        .with_context(|| format!("cannot open {}", dir.display()))?;
     let config = load_config(&root, diagnostics)?;
     let mut modules = Vec::new();
     let mut module_sources: HashMap<String, String> = HashMap::new();
@@ -27,7 +32,9 @@ pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> 
             if name.ends_with(".md") {
                 diagnostics.push(
                     Diagnostic::warning(&name, None, "page outside a module folder is ignored")
-                        .with_help("move it into a numbered module folder such as `01-introduction/`"),
+                        .with_help(
+                            "move it into a numbered module folder such as `01-introduction/`",
+                        ),
                 );
             }
             continue;
@@ -49,19 +56,26 @@ pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> 
         }
         modules.push(load_module(&root, &name, slug, rest, diagnostics)?);
     }
-    if modules.iter().all(|m| m.pages.is_empty()) {
+    if modules.iter().all(|m| m.page_files == 0) {
         diagnostics.push(
             Diagnostic::error(COURSE_FILE, None, "the course has no pages")
                 .with_help("add a module folder such as `01-introduction/` holding a page such as `01-welcome.md`"),
         );
     }
-    Ok(Course { root, config, modules })
+    Ok(Course {
+        root,
+        config,
+        modules,
+    })
 }
 
 fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<CourseConfig> {
     let path = root.join(COURSE_FILE);
     if !path.is_file() {
-        bail!("{} has no course.toml; is this a course folder?", root.display());
+        bail!(
+            "{} has no course.toml; is this a course folder?",
+            root.display()
+        );
     }
     let text = match read_text(root, COURSE_FILE)? {
         Ok(text) => text,
@@ -70,13 +84,21 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<CourseConfi
             return Ok(CourseConfig::placeholder());
         }
     };
-    Ok(config::parse_course_config(&text).unwrap_or_else(|problems| {
-        diagnostics.extend(problems);
-        CourseConfig::placeholder()
-    }))
+    Ok(
+        config::parse_course_config(&text).unwrap_or_else(|problems| {
+            diagnostics.extend(problems);
+            CourseConfig::placeholder()
+        }),
+    )
 }
 
-fn load_module(root: &Path, folder: &str, slug: String, rest: &str, diagnostics: &mut Diagnostics) -> Result<Module> {
+fn load_module(
+    root: &Path,
+    folder: &str,
+    slug: String,
+    rest: &str,
+    diagnostics: &mut Diagnostics,
+) -> Result<Module> {
     let mut module_config = ModuleConfig::default();
     let config_path = format!("{folder}/{MODULE_FILE}");
     if root.join(&config_path).is_file() {
@@ -89,12 +111,16 @@ fn load_module(root: &Path, folder: &str, slug: String, rest: &str, diagnostics:
         }
     }
     let mut pages: Vec<Page> = Vec::new();
+    let mut page_files = 0;
     for (name, path) in numbered_entries(root, folder, diagnostics)? {
         let source = format!("{folder}/{name}");
-        let Some(stem) = name.strip_suffix(".md") else { continue };
+        let Some(stem) = name.strip_suffix(".md") else {
+            continue;
+        };
         if path.is_dir() {
             continue;
         }
+        page_files += 1;
         let (_, rest) = split_order_prefix(stem).expect("numbered entries have a prefix");
         let page_slug = slugify(rest);
         if page_slug.is_empty() {
@@ -136,10 +162,11 @@ fn load_module(root: &Path, folder: &str, slug: String, rest: &str, diagnostics:
             body_line_offset: page_source.body_line_offset,
         });
     }
-    if pages.is_empty() {
+    if page_files == 0 {
         diagnostics.push(
-            Diagnostic::warning(folder, None, "module has no pages")
-                .with_help("add a numbered Markdown page such as `01-overview.md`, or remove the folder"),
+            Diagnostic::warning(folder, None, "module has no pages").with_help(
+                "add a numbered Markdown page such as `01-overview.md`, or remove the folder",
+            ),
         );
     }
     Ok(Module {
@@ -148,15 +175,22 @@ fn load_module(root: &Path, folder: &str, slug: String, rest: &str, diagnostics:
         slug,
         source: folder.to_string(),
         pages,
+        page_files,
     })
 }
 
 /// Entries of `folder` (relative to the root) that carry an order prefix, in course order:
 /// by number, then by name. Symlinks that leave the course are reported and skipped.
-fn numbered_entries(root: &Path, folder: &str, diagnostics: &mut Diagnostics) -> Result<Vec<(String, PathBuf)>> {
+fn numbered_entries(
+    root: &Path,
+    folder: &str,
+    diagnostics: &mut Diagnostics,
+) -> Result<Vec<(String, PathBuf)>> {
     let dir = root.join(folder);
     let mut entries = Vec::new();
-    for entry in fs::read_dir(&dir).with_context(|| format!("cannot read folder {}", dir.display()))? {
+    for entry in
+        fs::read_dir(&dir).with_context(|| format!("cannot read folder {}", dir.display()))?
+    {
         let entry = entry.with_context(|| format!("cannot read folder {}", dir.display()))?;
         let Ok(name) = entry.file_name().into_string() else {
             let shown = entry.file_name().to_string_lossy().into_owned();
@@ -166,7 +200,9 @@ fn numbered_entries(root: &Path, folder: &str, diagnostics: &mut Diagnostics) ->
             );
             continue;
         };
-        let Some((number, _)) = split_order_prefix(&name) else { continue };
+        let Some((number, _)) = split_order_prefix(&name) else {
+            continue;
+        };
         let relative = join(folder, &name);
         match resolve_in_course(root, &relative) {
             Ok(path) => entries.push((number, name, path)),
@@ -174,7 +210,10 @@ fn numbered_entries(root: &Path, folder: &str, diagnostics: &mut Diagnostics) ->
         }
     }
     entries.sort();
-    Ok(entries.into_iter().map(|(_, name, path)| (name, path)).collect())
+    Ok(entries
+        .into_iter()
+        .map(|(_, name, path)| (name, path))
+        .collect())
 }
 
 /// Reads a course file as UTF-8 text; invalid UTF-8 is the author's problem, not a failure.
@@ -203,12 +242,21 @@ pub enum PathProblem {
 }
 
 impl PathProblem {
-    pub fn diagnostic(self, path: &str, position: Option<crate::diagnostics::Position>) -> Diagnostic {
+    pub fn diagnostic(
+        self,
+        path: &str,
+        position: Option<crate::diagnostics::Position>,
+    ) -> Diagnostic {
         self.diagnostic_for(path, path, position)
     }
 
     /// `reference` is what the author wrote; `path` is the file that wrote it.
-    pub fn diagnostic_for(self, path: &str, reference: &str, position: Option<crate::diagnostics::Position>) -> Diagnostic {
+    pub fn diagnostic_for(
+        self,
+        path: &str,
+        reference: &str,
+        position: Option<crate::diagnostics::Position>,
+    ) -> Diagnostic {
         let (message, help) = match self {
             PathProblem::Escapes => (
                 format!("`{reference}` points outside the course folder"),
@@ -248,7 +296,8 @@ pub fn resolve_in_course(root: &Path, relative: &str) -> Result<PathBuf, PathPro
 
 /// Lexically normalises a relative `/` path, refusing absolute paths and `..` above the root.
 pub fn normalize(relative: &str) -> Result<String, PathProblem> {
-    if relative.starts_with('/') || relative.starts_with('\\') || Path::new(relative).is_absolute() {
+    if relative.starts_with('/') || relative.starts_with('\\') || Path::new(relative).is_absolute()
+    {
         return Err(PathProblem::Absolute);
     }
     let mut parts: Vec<&str> = Vec::new();
@@ -266,7 +315,11 @@ pub fn normalize(relative: &str) -> Result<String, PathProblem> {
 }
 
 fn join(folder: &str, name: &str) -> String {
-    if folder.is_empty() { name.to_string() } else { format!("{folder}/{name}") }
+    if folder.is_empty() {
+        name.to_string()
+    } else {
+        format!("{folder}/{name}")
+    }
 }
 
 /// `risk-mapping` → `Risk mapping`: a readable default when a module has no title.

@@ -66,7 +66,10 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
     pass.rewrite_references(&mut events);
     let events = pass.rewrite_raw_html(events);
     pass.warn_when_long(&events);
-    pulldown_cmark::html::push_html(&mut pass.out.html, events.into_iter().map(|(event, _)| event));
+    pulldown_cmark::html::push_html(
+        &mut pass.out.html,
+        events.into_iter().map(|(event, _)| event),
+    );
     pass.out
 }
 
@@ -103,7 +106,9 @@ impl<'a> PagePass<'a> {
             })
             .collect();
         for i in 0..events.len() {
-            let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else { continue };
+            let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
+                continue;
+            };
             let level = *level;
             let explicit = id.clone();
             let text = heading_text(&events[i + 1..]);
@@ -139,7 +144,11 @@ impl<'a> PagePass<'a> {
         for i in 0..events.len() {
             let offset = events[i].1.start;
             match &mut events[i].0 {
-                Event::Start(Tag::Link { link_type, dest_url, .. }) if *link_type != LinkType::Email => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }) if *link_type != LinkType::Email => {
                     let url = dest_url.to_string();
                     if let Some(new) = self.rewrite_url(&url, offset, UrlUse::Link) {
                         *dest_url = CowStr::from(new);
@@ -165,7 +174,10 @@ impl<'a> PagePass<'a> {
 
     /// Runs raw HTML (whole HTML blocks, or single inline tags) through an HTML rewriter that
     /// fixes `src`/`href`/`poster` references and enforces the `<script>` rule.
-    fn rewrite_raw_html(&mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
+    fn rewrite_raw_html(
+        &mut self,
+        events: Vec<(Event<'a>, Range<usize>)>,
+    ) -> Vec<(Event<'a>, Range<usize>)> {
         let mut out = Vec::with_capacity(events.len());
         let mut block: Option<(String, usize)> = None;
         for (event, range) in events {
@@ -199,23 +211,27 @@ impl<'a> PagePass<'a> {
         let result = rewrite_str(
             html,
             RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
-                    if el.tag_name() == "script" {
-                        found_script = true;
-                    }
-                    if el.tag_name() == "img" && !el.has_attribute("alt") {
-                        missing_alt.push(el.get_attribute("src").unwrap_or_default());
-                    }
-                    for name in ["src", "href", "poster", "data"] {
-                        if let Some(value) = el.get_attribute(name) {
-                            let kind = if name == "href" { UrlUse::Link } else { UrlUse::Embed };
-                            let new = self.rewrite_url(&value, offset, kind);
-                            if let Some(new) = new {
-                                el.set_attribute(name, &new)?;
-                            }
+                if el.tag_name() == "script" {
+                    found_script = true;
+                }
+                if el.tag_name() == "img" && !el.has_attribute("alt") {
+                    missing_alt.push(el.get_attribute("src").unwrap_or_default());
+                }
+                for name in ["src", "href", "poster", "data"] {
+                    if let Some(value) = el.get_attribute(name) {
+                        let kind = if name == "href" {
+                            UrlUse::Link
+                        } else {
+                            UrlUse::Embed
+                        };
+                        let new = self.rewrite_url(&value, offset, kind);
+                        if let Some(new) = new {
+                            el.set_attribute(name, &new)?;
                         }
                     }
-                    Ok(())
-                })),
+                }
+                Ok(())
+            })),
         );
         if found_script && !self.targets.allow_scripts {
             self.error(
@@ -234,7 +250,11 @@ impl<'a> PagePass<'a> {
         match result {
             Ok(rewritten) => rewritten,
             Err(err) => {
-                self.error(offset, format!("cannot read this HTML: {err}"), "check the HTML for unclosed tags or quotes");
+                self.error(
+                    offset,
+                    format!("cannot read this HTML: {err}"),
+                    "check the HTML for unclosed tags or quotes",
+                );
                 html.to_string()
             }
         }
@@ -281,7 +301,9 @@ impl<'a> PagePass<'a> {
             Ok(relative) => relative,
             Err(problem) => {
                 let at = self.lines.position(offset);
-                self.out.diagnostics.push(problem.diagnostic_for(&self.page.source, url, Some(at)));
+                self.out
+                    .diagnostics
+                    .push(problem.diagnostic_for(&self.page.source, url, Some(at)));
                 return None;
             }
         };
@@ -290,7 +312,11 @@ impl<'a> PagePass<'a> {
         }
         match resolve_in_course(self.targets.root, &relative) {
             Ok(path) if path.is_dir() => {
-                self.error(offset, format!("`{url}` is a folder"), "link to a file or a page inside it");
+                self.error(
+                    offset,
+                    format!("`{url}` is a folder"),
+                    "link to a file or a page inside it",
+                );
                 None
             }
             Ok(_) => {
@@ -304,7 +330,9 @@ impl<'a> PagePass<'a> {
                     PathProblem::Missing => Diagnostic::error(
                         &self.page.source,
                         Some(at),
-                        format!("`{url}` does not exist (looked for `{relative}` in the course folder)"),
+                        format!(
+                            "`{url}` does not exist (looked for `{relative}` in the course folder)"
+                        ),
                     )
                     .with_help("check the spelling (names are case-sensitive) or add the file"),
                     other => other.diagnostic_for(&self.page.source, url, Some(at)),
@@ -315,14 +343,24 @@ impl<'a> PagePass<'a> {
         }
     }
 
-    fn rewrite_page_link(&mut self, url: &str, relative: &str, suffix: &str, offset: usize) -> Option<String> {
+    fn rewrite_page_link(
+        &mut self,
+        url: &str,
+        relative: &str,
+        suffix: &str,
+        offset: usize,
+    ) -> Option<String> {
         let Some(target) = self.targets.pages.get(relative) else {
             let help = if resolve_in_course(self.targets.root, relative).is_ok() {
                 "that file is not a course page: pages are numbered `.md` files inside numbered module folders"
             } else {
                 "check the path: links are relative to this page's folder, e.g. `../02-module/01-page.md`"
             };
-            self.error(offset, format!("link to a page that does not exist: `{url}`"), help);
+            self.error(
+                offset,
+                format!("link to a page that does not exist: `{url}`"),
+                help,
+            );
             return None;
         };
         let fragment = suffix.split_once('#').map(|(_, f)| f.to_string());
@@ -334,7 +372,10 @@ impl<'a> PagePass<'a> {
                 position,
             });
         }
-        Some(format!("{}{suffix}", relative_url(&self.page.href, &target.href)))
+        Some(format!(
+            "{}{suffix}",
+            relative_url(&self.page.href, &target.href)
+        ))
     }
 
     fn warn_when_long(&mut self, events: &[(Event<'a>, Range<usize>)]) {
@@ -382,9 +423,11 @@ fn heading_text(events: &[(Event, Range<usize>)]) -> String {
 fn has_scheme(url: &str) -> bool {
     let mut chars = url.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && url
-            .split_once(':')
-            .is_some_and(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+        && url.split_once(':').is_some_and(|(scheme, _)| {
+            scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
 }
 
 /// Splits `path?query#fragment` into the path and the rest (kept as written).
@@ -432,14 +475,21 @@ mod tests {
         assert!(out.html.contains(r#"<h2 id="risk">"#), "{}", out.html);
         assert!(out.html.contains(r#"<h2 id="risk-1">"#));
         assert!(out.html.contains(r#"<h2 id="custom">"#));
-        assert!(out.html.contains(r#"<h2 id="custom-1">"#), "explicit ids are reserved first");
+        assert!(
+            out.html.contains(r#"<h2 id="custom-1">"#),
+            "explicit ids are reserved first"
+        );
         assert_eq!(out.first_heading.as_deref(), Some("Welcome"));
     }
 
     #[test]
     fn page_links_are_rewritten_to_rendered_pages() {
         let out = render("[map](../02-risk/03-mapping.md#steps) and [here](#top)");
-        assert!(out.html.contains(r#"href="../risk/mapping.html#steps""#), "{}", out.html);
+        assert!(
+            out.html.contains(r#"href="../risk/mapping.html#steps""#),
+            "{}",
+            out.html
+        );
         assert_eq!(out.page_links.len(), 2);
         assert_eq!(out.page_links[0].target_page, "risk/mapping");
         assert_eq!(out.page_links[0].fragment, "steps");
@@ -451,35 +501,54 @@ mod tests {
         let out = render("# T\n\nSee [x](../02-risk/09-nothing.md) now.\n");
         assert_eq!(out.diagnostics.len(), 1);
         let d = &out.diagnostics[0];
-        assert_eq!(d.to_string().lines().next().unwrap(),
-            "01-intro/01-welcome.md:3:5: error: link to a page that does not exist: `../02-risk/09-nothing.md`");
+        assert_eq!(
+            d.to_string().lines().next().unwrap(),
+            "01-intro/01-welcome.md:3:5: error: link to a page that does not exist: `../02-risk/09-nothing.md`"
+        );
     }
 
     #[test]
     fn escapes_and_absolute_paths_are_refused() {
         let out = render("![a](../../secret.png) ![b](/etc/passwd)");
         let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, vec![
-            "`../../secret.png` points outside the course folder",
-            "`/etc/passwd` is an absolute path",
-        ]);
+        assert_eq!(
+            messages,
+            vec![
+                "`../../secret.png` points outside the course folder",
+                "`/etc/passwd` is an absolute path",
+            ]
+        );
         assert!(out.files.is_empty());
     }
 
     #[test]
     fn scripts_are_refused_and_external_embeds_warned() {
-        let out = render("<div>\n<script>alert(1)</script>\n</div>\n\n<img src=\"https://cdn.example/x.png\" alt=\"x\">\n");
-        let found: Vec<String> = out.diagnostics.iter().map(|d| format!("{:?} {}", d.severity, d.message)).collect();
-        assert_eq!(found, vec![
-            "Error page contains a <script> element".to_string(),
-            "Warning `https://cdn.example/x.png` is loaded from outside the package".to_string(),
-        ]);
+        let out = render(
+            "<div>\n<script>alert(1)</script>\n</div>\n\n<img src=\"https://cdn.example/x.png\" alt=\"x\">\n",
+        );
+        let found: Vec<String> = out
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?} {}", d.severity, d.message))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "Error page contains a <script> element".to_string(),
+                "Warning `https://cdn.example/x.png` is loaded from outside the package"
+                    .to_string(),
+            ]
+        );
     }
 
     #[test]
     fn images_without_alt_text_are_warned() {
         let out = render("![](https://example.org/a.png)");
-        assert!(out.diagnostics.iter().any(|d| d.message.contains("has no alt text")));
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.message.contains("has no alt text"))
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct Module {
     pub title: String,
     pub description: Option<String>,
     pub pages: Vec<Page>,
+    /// Page files found, including any that failed to load: a module whose only page is
+    /// broken is not also reported as empty.
+    pub page_files: usize,
 }
 
 #[derive(Debug)]
@@ -89,15 +92,31 @@ mod tests {
     #[test]
     fn relative_urls_between_package_files() {
         assert_eq!(relative_url("pages/a/x.html", "pages/a/y.html"), "y.html");
-        assert_eq!(relative_url("pages/a/x.html", "pages/b/y.html"), "../b/y.html");
-        assert_eq!(relative_url("pages/a/x.html", "files/m/i.png"), "../../files/m/i.png");
-        assert_eq!(relative_url("index.html", "pages/a/x.html"), "pages/a/x.html");
+        assert_eq!(
+            relative_url("pages/a/x.html", "pages/b/y.html"),
+            "../b/y.html"
+        );
+        assert_eq!(
+            relative_url("pages/a/x.html", "files/m/i.png"),
+            "../../files/m/i.png"
+        );
+        assert_eq!(
+            relative_url("index.html", "pages/a/x.html"),
+            "pages/a/x.html"
+        );
     }
 
     #[test]
     fn file_hrefs_are_ascii_safe() {
-        assert_eq!(file_href("01-intro/media/map.svg"), "files/01-intro/media/map.svg");
+        assert_eq!(
+            file_href("01-intro/media/map.svg"),
+            "files/01-intro/media/map.svg"
+        );
         let href = file_href("01-Введение/Схема риска.png");
-        assert!(href.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._-".contains(&b)), "{href}");
+        assert!(
+            href.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._-".contains(&b)),
+            "{href}"
+        );
     }
 }

@@ -30,14 +30,21 @@ pub struct RenderedPage {
 
 /// Renders all pages. Problems go to `diagnostics`; `Err` is kept for template failures,
 /// which are the theme author's problem and stop everything.
-pub fn render_course(course: &Course, tera: &Tera, diagnostics: &mut Diagnostics) -> Result<RenderedCourse> {
+pub fn render_course(
+    course: &Course,
+    tera: &Tera,
+    diagnostics: &mut Diagnostics,
+) -> Result<RenderedCourse> {
     let targets = LinkTargets {
         root: &course.root,
         pages: course.pages().map(|p| (p.source.as_str(), p)).collect(),
         allow_scripts: course.config.package.allow_scripts,
     };
     let pages: Vec<_> = course.pages().collect();
-    let mut bodies: Vec<RenderedMarkdown> = pages.par_iter().map(|page| render_markdown(page, &targets)).collect();
+    let mut bodies: Vec<RenderedMarkdown> = pages
+        .par_iter()
+        .map(|page| render_markdown(page, &targets))
+        .collect();
 
     check_anchors(course, &bodies, diagnostics);
     let mut files = BTreeSet::new();
@@ -45,11 +52,16 @@ pub fn render_course(course: &Course, tera: &Tera, diagnostics: &mut Diagnostics
     for (page, body) in pages.iter().zip(&mut bodies) {
         diagnostics.extend(body.diagnostics.drain(..));
         files.append(&mut body.files);
-        let title = page.title.clone().or_else(|| body.first_heading.clone()).unwrap_or_default();
+        let title = page
+            .title
+            .clone()
+            .or_else(|| body.first_heading.clone())
+            .unwrap_or_default();
         if title.trim().is_empty() {
             diagnostics.push(
-                Diagnostic::error(&page.source, None, "page has no title")
-                    .with_help("start the page with a `# Heading`, or set `title` in its front matter"),
+                Diagnostic::error(&page.source, None, "page has no title").with_help(
+                    "start the page with a `# Heading`, or set `title` in its front matter",
+                ),
             );
         }
         titles.push(title);
@@ -63,7 +75,11 @@ pub fn render_course(course: &Course, tera: &Tera, diagnostics: &mut Diagnostics
             Ok(rel) => {
                 files.insert(rel);
             }
-            Err(problem) => diagnostics.push(problem.diagnostic_for(crate::config::COURSE_FILE, reference, None)),
+            Err(problem) => diagnostics.push(problem.diagnostic_for(
+                crate::config::COURSE_FILE,
+                reference,
+                None,
+            )),
         }
     }
 
@@ -75,7 +91,9 @@ pub fn render_course(course: &Course, tera: &Tera, diagnostics: &mut Diagnostics
         .map(|((page, body), title)| {
             let context = Context::from_serialize(PageContext {
                 course: &view,
-                root: relative_url(&page.href, "index.html").trim_end_matches("index.html").to_string(),
+                root: relative_url(&page.href, "index.html")
+                    .trim_end_matches("index.html")
+                    .to_string(),
                 page: PageView {
                     id: &page.id,
                     title,
@@ -95,12 +113,20 @@ pub fn render_course(course: &Course, tera: &Tera, diagnostics: &mut Diagnostics
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(RenderedCourse { pages: rendered, files })
+    Ok(RenderedCourse {
+        pages: rendered,
+        files,
+    })
 }
 
 /// The launch page: the course menu, navigation and the run-time, for one standard. With
 /// `sco_per_module` the same page serves every module's SCO (the module comes as a parameter).
-pub fn render_launch_page(course: &Course, rendered: &RenderedCourse, tera: &Tera, standard: Standard) -> Result<String> {
+pub fn render_launch_page(
+    course: &Course,
+    rendered: &RenderedCourse,
+    tera: &Tera,
+    standard: Standard,
+) -> Result<String> {
     let titles: Vec<String> = rendered.pages.iter().map(|p| p.title.clone()).collect();
     let view = CourseView::new(course, &titles);
     let data = RuntimeData {
@@ -108,15 +134,24 @@ pub fn render_launch_page(course: &Course, rendered: &RenderedCourse, tera: &Ter
         course_id: course.config.id(),
         version: course.config.version(),
         resume_prompt: course.config.package.resume_prompt,
-        pages: view.modules.iter().flat_map(|m| m.pages.iter().map(move |p| RuntimePage {
-            id: p.id,
-            href: p.href,
-            module: m.slug,
-        })).collect(),
+        pages: view
+            .modules
+            .iter()
+            .flat_map(|m| {
+                m.pages.iter().map(move |p| RuntimePage {
+                    id: p.id,
+                    href: p.href,
+                    module: m.slug,
+                })
+            })
+            .collect(),
     };
     // `</` would end the <script> element that carries the JSON.
     let data_json = serde_json::to_string(&data)?.replace("</", "<\\/");
-    let mut context = Context::from_serialize(LaunchContext { course: &view, standard: standard.as_str() })?;
+    let mut context = Context::from_serialize(LaunchContext {
+        course: &view,
+        standard: standard.as_str(),
+    })?;
     context.insert("runtime_data", &data_json);
     tera.render("index.html", &context)
         .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))
@@ -124,13 +159,20 @@ pub fn render_launch_page(course: &Course, rendered: &RenderedCourse, tera: &Ter
 
 /// A link to `page.md#anchor` must name a heading that exists on that page.
 fn check_anchors(course: &Course, bodies: &[RenderedMarkdown], diagnostics: &mut Diagnostics) {
-    let anchors: HashMap<&str, &RenderedMarkdown> =
-        course.pages().zip(bodies).map(|(page, body)| (page.id.as_str(), body)).collect();
+    let anchors: HashMap<&str, &RenderedMarkdown> = course
+        .pages()
+        .zip(bodies)
+        .map(|(page, body)| (page.id.as_str(), body))
+        .collect();
     for (page, body) in course.pages().zip(bodies) {
         for link in &body.page_links {
-            let known = anchors.get(link.target_page.as_str()).is_some_and(|target| {
-                link.fragment.is_empty() || target.anchors.contains(&link.fragment) || link.fragment.starts_with("fn")
-            });
+            let known = anchors
+                .get(link.target_page.as_str())
+                .is_some_and(|target| {
+                    link.fragment.is_empty()
+                        || target.anchors.contains(&link.fragment)
+                        || link.fragment.starts_with("fn")
+                });
             if !known {
                 diagnostics.push(
                     Diagnostic::error(&page.source, Some(link.position), format!("no heading with anchor `#{}` on page `{}`", link.fragment, link.target_page))
@@ -149,13 +191,22 @@ fn include_files(course: &Course, diagnostics: &mut Diagnostics) -> Result<Vec<S
     }
     let mut builder = globset::GlobSetBuilder::new();
     for pattern in patterns {
-        match globset::GlobBuilder::new(pattern).literal_separator(true).build() {
+        match globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+        {
             Ok(glob) => {
                 builder.add(glob);
             }
             Err(err) => diagnostics.push(
-                Diagnostic::error(crate::config::COURSE_FILE, None, format!("include pattern `{pattern}` is invalid: {err}"))
-                    .with_help("use glob patterns relative to the course folder, e.g. `handouts/*.pdf`"),
+                Diagnostic::error(
+                    crate::config::COURSE_FILE,
+                    None,
+                    format!("include pattern `{pattern}` is invalid: {err}"),
+                )
+                .with_help(
+                    "use glob patterns relative to the course folder, e.g. `handouts/*.pdf`",
+                ),
             ),
         }
     }
@@ -163,7 +214,9 @@ fn include_files(course: &Course, diagnostics: &mut Diagnostics) -> Result<Vec<S
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(&course.root).sort_by_file_name() {
         let entry = entry?;
-        let Ok(relative) = entry.path().strip_prefix(&course.root) else { continue };
+        let Ok(relative) = entry.path().strip_prefix(&course.root) else {
+            continue;
+        };
         let relative = relative.to_string_lossy().replace('\\', "/");
         if relative.is_empty() || entry.file_type().is_dir() || !set.is_match(&relative) {
             continue;
@@ -219,8 +272,17 @@ impl<'a> CourseView<'a> {
             direction: config.direction(),
             version: config.version(),
             page_count: course.page_count(),
-            primary_color: config.theme.primary_color.as_ref().map(|c| c.get_ref().as_str()),
-            logo: config.theme.logo.as_ref().and_then(|logo| crate::load::normalize(logo.get_ref()).ok()).map(|rel| file_href(&rel)),
+            primary_color: config
+                .theme
+                .primary_color
+                .as_ref()
+                .map(|c| c.get_ref().as_str()),
+            logo: config
+                .theme
+                .logo
+                .as_ref()
+                .and_then(|logo| crate::load::normalize(logo.get_ref()).ok())
+                .map(|rel| file_href(&rel)),
             modules: course
                 .modules
                 .iter()

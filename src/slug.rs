@@ -28,9 +28,7 @@ pub fn split_order_prefix(name: &str) -> Option<(u64, &str)> {
     }
     let number = name[..digits].parse().ok()?;
     let rest = &name[digits..];
-    let rest = rest
-        .strip_prefix(['-', '_', '.', ' '])
-        .unwrap_or(rest);
+    let rest = rest.strip_prefix(['-', '_', '.', ' ']).unwrap_or(rest);
     Some((number, rest))
 }
 
@@ -38,7 +36,8 @@ pub fn split_order_prefix(name: &str) -> Option<(u64, &str)> {
 /// it is; any other name is transliterated and gets a short hash of the original, so two
 /// sources that transliterate alike (`Été.png`, `ete.png`) never share a package name.
 pub fn safe_file_name(name: &str) -> String {
-    let is_safe = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+    let is_safe =
+        |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
     if !name.is_empty() && name.chars().all(is_safe) && !name.starts_with('.') {
         return name.to_string();
     }
@@ -60,7 +59,9 @@ pub fn safe_file_name(name: &str) -> String {
 
 /// 32-bit FNV-1a: a stable, tiny hash for name suffixes (not for security).
 pub fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5, |hash, &b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(0x811c_9dc5, |hash, &b| {
+        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 #[cfg(test)]
@@ -71,13 +72,19 @@ mod tests {
     fn slugify_transliterates_and_joins_words() {
         assert_eq!(slugify("What is Internal Risk?"), "what-is-internal-risk");
         assert_eq!(slugify("Что такое риск"), "chto-takoe-risk");
-        assert_eq!(slugify("  Déclaration d'Arusha révisée "), "declaration-d-arusha-revisee");
+        assert_eq!(
+            slugify("  Déclaration d'Arusha révisée "),
+            "declaration-d-arusha-revisee"
+        );
         assert_eq!(slugify("???"), "");
     }
 
     #[test]
     fn order_prefix_is_split_from_the_slug() {
-        assert_eq!(split_order_prefix("02-what-is-risk"), Some((2, "what-is-risk")));
+        assert_eq!(
+            split_order_prefix("02-what-is-risk"),
+            Some((2, "what-is-risk"))
+        );
         assert_eq!(split_order_prefix("10_glossary"), Some((10, "glossary")));
         assert_eq!(split_order_prefix("007"), Some((7, "")));
         assert_eq!(split_order_prefix("media"), None);
@@ -89,7 +96,10 @@ mod tests {
         let accented = safe_file_name("Été.PNG");
         let plain = safe_file_name("ete.png");
         assert_eq!(plain, "ete.png");
-        assert!(accented.starts_with("ete-") && accented.ends_with(".png"), "{accented}");
+        assert!(
+            accented.starts_with("ete-") && accented.ends_with(".png"),
+            "{accented}"
+        );
         assert_ne!(accented, safe_file_name("Ete.PNG"));
         assert_eq!(safe_file_name("Схема.svg"), safe_file_name("Схема.svg"));
         assert!(safe_file_name("Схема.svg").bytes().all(|b| b.is_ascii()));

@@ -27,11 +27,16 @@ impl Theme {
             .collect();
         for dir in overrides {
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("cannot read templates folder {}", dir.display()))?;
+                let entry = entry
+                    .with_context(|| format!("cannot read templates folder {}", dir.display()))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let name = entry.path().strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+                let name = entry
+                    .path()
+                    .strip_prefix(dir)?
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 let bytes = std::fs::read(entry.path())
                     .with_context(|| format!("cannot read template {}", entry.path().display()))?;
                 files.insert(name, Cow::Owned(bytes));
@@ -44,14 +49,20 @@ impl Theme {
     pub fn tera(&self) -> Result<Tera> {
         let mut templates: Vec<(String, String)> = Vec::new();
         for (name, bytes) in EMBEDDED.iter().filter(|(name, _)| is_template(name)) {
-            templates.push((format!("builtin/{name}"), String::from_utf8_lossy(bytes).into_owned()));
+            templates.push((
+                format!("builtin/{name}"),
+                String::from_utf8_lossy(bytes).into_owned(),
+            ));
         }
         for (name, bytes) in self.files.iter().filter(|(name, _)| is_template(name)) {
-            let text = std::str::from_utf8(bytes).with_context(|| format!("template {name} is not UTF-8"))?;
+            let text = std::str::from_utf8(bytes)
+                .with_context(|| format!("template {name} is not UTF-8"))?;
             templates.push((name.clone(), text.to_string()));
         }
         let mut tera = Tera::default();
-        tera.add_raw_templates(templates).map_err(|err| anyhow::anyhow!(describe_tera_error(&err)))?;
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates)
+            .map_err(|err| anyhow::anyhow!(describe_tera_error(&err)))?;
         Ok(tera)
     }
 
@@ -62,6 +73,23 @@ impl Theme {
             .filter(|(name, _)| name.starts_with("assets/"))
             .map(|(name, bytes)| (name.as_str(), bytes.as_ref()))
     }
+}
+
+/// Escapes what HTML needs escaped and nothing more: Tera's default also turns `/` into
+/// `&#x2F;`, which makes every URL and page id in the output unreadable.
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 fn is_template(name: &str) -> bool {
@@ -92,7 +120,13 @@ mod tests {
             .into_iter()
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         let embedded: Vec<&str> = EMBEDDED.iter().map(|(name, _)| *name).collect();
         assert_eq!(on_disk, embedded);
@@ -111,6 +145,10 @@ mod tests {
         let tera = theme.tera().unwrap();
         let names: Vec<&str> = tera.get_template_names().collect();
         assert!(names.contains(&"builtin/page.html") && names.contains(&"page.html"));
-        assert!(theme.assets().any(|(name, _)| name == "assets/coursepack.js"));
+        assert!(
+            theme
+                .assets()
+                .any(|(name, _)| name == "assets/coursepack.js")
+        );
     }
 }

@@ -20,7 +20,14 @@ pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
         }
         let prepared = prepared.expect("a course without errors is prepared");
         let config = &prepared.course.config;
-        output.verbose(|| format!("{}: rendered {} pages in {:.2?}", dir.display(), prepared.rendered.pages.len(), started.elapsed()));
+        output.verbose(|| {
+            format!(
+                "{}: rendered {} pages in {:.2?}",
+                dir.display(),
+                prepared.rendered.pages.len(),
+                started.elapsed()
+            )
+        });
         let mut standards: Vec<Standard> = if args.standards.is_empty() {
             config.package.standards.clone()
         } else {
@@ -33,7 +40,12 @@ pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
                 sco_per_module: args.sco_per_module || config.package.sco_per_module,
             };
             let files = prepared.package(options)?;
-            let name = format!("{}-{}-{}.zip", config.id(), config.version(), standard.as_str());
+            let name = format!(
+                "{}-{}-{}.zip",
+                config.id(),
+                config.version(),
+                standard.as_str()
+            );
             let path = args.out_dir.join(name);
             let size = write_zip(&files, &path)?;
             if !output.quiet {
@@ -48,7 +60,11 @@ pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn human_size(bytes: u64) -> String {

@@ -16,7 +16,10 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
     // surface here rather than at build time.
     for &standard in &prepared.course.config.package.standards {
         let sco_per_module = prepared.course.config.package.sco_per_module;
-        prepared.package(PackageOptions { standard, sco_per_module })?;
+        prepared.package(PackageOptions {
+            standard,
+            sco_per_module,
+        })?;
     }
     if !output.quiet {
         println!(

@@ -28,11 +28,16 @@ struct Output {
 
 impl Output {
     /// Prints a course's problems to stderr; says whether they stop the build.
-    fn report(self, course: &std::path::Path, diagnostics: &Diagnostics, deny_warnings: bool) -> bool {
+    fn report(
+        self,
+        course: &std::path::Path,
+        diagnostics: &Diagnostics,
+        deny_warnings: bool,
+    ) -> bool {
         for diagnostic in diagnostics.sorted() {
             let is_error = diagnostic.severity == crate::diagnostics::Severity::Error;
             if is_error || !self.quiet {
-                eprintln!("{}: {diagnostic}", course.display());
+                eprintln!("{}", diagnostic.display_in(course));
             }
         }
         let errors = diagnostics.error_count();
@@ -44,7 +49,11 @@ impl Output {
                 course.display(),
                 plural(errors, "error"),
                 plural(warnings, "warning"),
-                if deny_warnings && errors == 0 { " (warnings denied)" } else { "" }
+                if deny_warnings && errors == 0 {
+                    " (warnings denied)"
+                } else {
+                    ""
+                }
             );
         }
         failed
@@ -58,5 +67,9 @@ impl Output {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

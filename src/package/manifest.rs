@@ -7,10 +7,23 @@ use super::{LAUNCH_PAGE, PackageFiles, Sco, Standard, scorm12, scorm2004, scos};
 use crate::model::Course;
 use anyhow::{Result, bail};
 
-pub fn manifest(course: &Course, files: &PackageFiles, standard: Standard, sco_per_module: bool) -> Result<Vec<u8>> {
+pub fn manifest(
+    course: &Course,
+    files: &PackageFiles,
+    standard: Standard,
+    sco_per_module: bool,
+) -> Result<Vec<u8>> {
     let (schema_version, scorm_type, namespaces): (_, _, &[(&str, &str)]) = match standard {
-        Standard::Scorm12 => (scorm12::SCHEMA_VERSION, scorm12::SCORM_TYPE_ATTRIBUTE, scorm12::NAMESPACES),
-        Standard::Scorm2004 => (scorm2004::SCHEMA_VERSION, scorm2004::SCORM_TYPE_ATTRIBUTE, scorm2004::NAMESPACES),
+        Standard::Scorm12 => (
+            scorm12::SCHEMA_VERSION,
+            scorm12::SCORM_TYPE_ATTRIBUTE,
+            scorm12::NAMESPACES,
+        ),
+        Standard::Scorm2004 => (
+            scorm2004::SCHEMA_VERSION,
+            scorm2004::SCORM_TYPE_ATTRIBUTE,
+            scorm2004::NAMESPACES,
+        ),
         Standard::Web => bail!("the web standard has no manifest"),
     };
     let config = &course.config;
@@ -19,7 +32,10 @@ pub fn manifest(course: &Course, files: &PackageFiles, standard: Standard, sco_p
     let shared_id = format!("RES-{id}-shared");
     let organization_id = format!("ORG-{id}");
     let manifest_id = format!("MANIFEST-{id}");
-    let mut attributes = vec![("identifier", manifest_id.as_str()), ("version", config.version())];
+    let mut attributes = vec![
+        ("identifier", manifest_id.as_str()),
+        ("version", config.version()),
+    ];
     attributes.extend_from_slice(namespaces);
 
     let mut xml = XmlWriter::new()?;
@@ -55,7 +71,9 @@ pub fn manifest(course: &Course, files: &PackageFiles, standard: Standard, sco_p
                     ("href", LAUNCH_PAGE),
                 ];
                 xml.element("resource", &attributes, |xml| {
-                    sco.files.iter().try_for_each(|f| xml.empty("file", &[("href", f)]))?;
+                    sco.files
+                        .iter()
+                        .try_for_each(|f| xml.empty("file", &[("href", f)]))?;
                     if !shared.is_empty() {
                         xml.empty("dependency", &[("identifierref", &shared_id)])?;
                     }
@@ -63,9 +81,15 @@ pub fn manifest(course: &Course, files: &PackageFiles, standard: Standard, sco_p
                 })?;
             }
             if !shared.is_empty() {
-                let attributes = [("identifier", shared_id.as_str()), ("type", "webcontent"), (scorm_type, "asset")];
+                let attributes = [
+                    ("identifier", shared_id.as_str()),
+                    ("type", "webcontent"),
+                    (scorm_type, "asset"),
+                ];
                 xml.element("resource", &attributes, |xml| {
-                    shared.iter().try_for_each(|f| xml.empty("file", &[("href", f)]))
+                    shared
+                        .iter()
+                        .try_for_each(|f| xml.empty("file", &[("href", f)]))
                 })?;
             }
             Ok(())
@@ -75,7 +99,10 @@ pub fn manifest(course: &Course, files: &PackageFiles, standard: Standard, sco_p
 }
 
 fn item(xml: &mut XmlWriter, sco: &Sco) -> XmlResult {
-    let mut attributes = vec![("identifier", sco.item_id.as_str()), ("identifierref", sco.resource_id.as_str())];
+    let mut attributes = vec![
+        ("identifier", sco.item_id.as_str()),
+        ("identifierref", sco.resource_id.as_str()),
+    ];
     if let Some(parameters) = &sco.parameters {
         attributes.push(("parameters", parameters));
     }

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use tera::Tera;
 
 /// The package formats coursepack writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Standard {
     /// SCORM 1.2: what Moodle and most LMSs support best.
@@ -55,10 +57,19 @@ pub struct PackageOptions {
 }
 
 /// Lays out the complete package for one standard.
-pub fn assemble(course: &Course, rendered: &RenderedCourse, tera: &Tera, theme_assets: &[(&str, &[u8])], options: PackageOptions) -> Result<PackageFiles> {
+pub fn assemble(
+    course: &Course,
+    rendered: &RenderedCourse,
+    tera: &Tera,
+    theme_assets: &[(&str, &[u8])],
+    options: PackageOptions,
+) -> Result<PackageFiles> {
     let mut files = PackageFiles::new();
     for page in &rendered.pages {
-        files.insert(page.href.clone(), Content::Bytes(page.html.clone().into_bytes()));
+        files.insert(
+            page.href.clone(),
+            Content::Bytes(page.html.clone().into_bytes()),
+        );
     }
     for (name, bytes) in theme_assets {
         files.insert(name.to_string(), Content::Bytes(bytes.to_vec()));
@@ -69,7 +80,8 @@ pub fn assemble(course: &Course, rendered: &RenderedCourse, tera: &Tera, theme_a
     let launch = render_launch_page(course, rendered, tera, options.standard)?;
     files.insert(LAUNCH_PAGE.to_string(), Content::Bytes(launch.into_bytes()));
     if options.standard != Standard::Web {
-        let manifest = manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
+        let manifest =
+            manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
         files.insert(MANIFEST.to_string(), Content::Bytes(manifest));
     }
     Ok(files)
@@ -91,7 +103,11 @@ struct Sco<'a> {
 }
 
 /// Identifiers are `xs:ID`s: they may not start with a digit, so they carry a prefix.
-fn scos<'a>(course: &'a Course, files: &'a PackageFiles, sco_per_module: bool) -> (Vec<Sco<'a>>, Vec<&'a str>) {
+fn scos<'a>(
+    course: &'a Course,
+    files: &'a PackageFiles,
+    sco_per_module: bool,
+) -> (Vec<Sco<'a>>, Vec<&'a str>) {
     let id = course.config.id();
     if !sco_per_module {
         let sco = Sco {
@@ -99,7 +115,11 @@ fn scos<'a>(course: &'a Course, files: &'a PackageFiles, sco_per_module: bool) -
             resource_id: format!("RES-{id}"),
             title: &course.config.course.title,
             parameters: None,
-            files: files.keys().map(String::as_str).filter(|f| *f != MANIFEST).collect(),
+            files: files
+                .keys()
+                .map(String::as_str)
+                .filter(|f| *f != MANIFEST)
+                .collect(),
         };
         return (vec![sco], Vec::new());
     }
@@ -109,7 +129,9 @@ fn scos<'a>(course: &'a Course, files: &'a PackageFiles, sco_per_module: bool) -
         .iter()
         .filter(|module| !module.pages.is_empty())
         .map(|module| {
-            let pages: Vec<&str> = module.pages.iter().map(|p| p.href.as_str()).collect();
+            let mut pages: Vec<&str> = module.pages.iter().map(|p| p.href.as_str()).collect();
+            // Sorted like the zip, so that re-ordering pages leaves the manifest unchanged.
+            pages.sort_unstable();
             own.extend(&pages);
             Sco {
                 item_id: format!("ITEM-{id}-{}", module.slug),

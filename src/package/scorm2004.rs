@@ -29,7 +29,9 @@ pub fn lom(xml: &mut XmlWriter, course: &Course) -> XmlResult {
             xml.element("title", &[], |xml| xml.text("string", &lang, &info.title))?;
             xml.text("language", &[], language)?;
             if !info.description.is_empty() {
-                xml.element("description", &[], |xml| xml.text("string", &lang, &info.description))?;
+                xml.element("description", &[], |xml| {
+                    xml.text("string", &lang, &info.description)
+                })?;
             }
             for keyword in &info.keywords {
                 xml.element("keyword", &[], |xml| xml.text("string", &lang, keyword))?;
@@ -37,11 +39,15 @@ pub fn lom(xml: &mut XmlWriter, course: &Course) -> XmlResult {
             Ok(())
         })?;
         xml.element("lifeCycle", &[], |xml| {
-            xml.element("version", &[], |xml| xml.text("string", &lang, course.config.version()))
+            xml.element("version", &[], |xml| {
+                xml.text("string", &lang, course.config.version())
+            })
         })?;
         if let Some(minutes) = info.learning_minutes {
             xml.element("educational", &[], |xml| {
-                xml.element("typicalLearningTime", &[], |xml| xml.text("duration", &[], &format!("PT{minutes}M")))
+                xml.element("typicalLearningTime", &[], |xml| {
+                    xml.text("duration", &[], &format!("PT{minutes}M"))
+                })
             })?;
         }
         Ok(())

@@ -19,12 +19,18 @@ impl XmlWriter {
     }
 
     /// `<name attrs>…</name>` with children written by `inner`.
-    pub fn element(&mut self, name: &str, attributes: &[(&str, &str)], inner: impl FnOnce(&mut XmlWriter) -> XmlResult) -> XmlResult {
+    pub fn element(
+        &mut self,
+        name: &str,
+        attributes: &[(&str, &str)],
+        inner: impl FnOnce(&mut XmlWriter) -> XmlResult,
+    ) -> XmlResult {
         let mut start = quick_xml::events::BytesStart::new(name);
         start.extend_attributes(attributes.iter().copied());
         self.writer.write_event(Event::Start(start))?;
         inner(self)?;
-        self.writer.write_event(Event::End(quick_xml::events::BytesEnd::new(name)))?;
+        self.writer
+            .write_event(Event::End(quick_xml::events::BytesEnd::new(name)))?;
         Ok(())
     }
 

@@ -1,0 +1,282 @@
+//! One broken course per failure: the exact message and location an author sees, exit
+//! code 1, and no package left behind.
+
+use crate::support::*;
+
+const WELCOME: (&str, &str) = ("01-intro/01-welcome.md", "# Welcome\n\nHello.\n");
+
+/// Builds `course` and asserts the failure: exit code 1, `expected` on stderr (with the
+/// course folder written as `COURSE`), and nothing in the output folder.
+fn assert_build_fails(course: &TempCourse, expected: &str) {
+    let out = course.out();
+    let output = coursepack(&[
+        "build",
+        course.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr:\n{}",
+        stderr(&output)
+    );
+    let shown = stderr(&output).replace(course.path().to_str().unwrap(), "COURSE");
+    assert_eq!(shown, expected);
+    assert!(stdout(&output).is_empty());
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0, "no package is left behind");
+}
+
+fn footer(errors: &str) -> String {
+    format!("error: COURSE: {errors}\nerror: COURSE: no package was written\n")
+}
+
+#[test]
+fn bad_toml() {
+    let course = TempCourse::new(&[("course.toml", "[course\nid = \"demo\"\n"), WELCOME]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/course.toml:1:8: error: unclosed table, expected `]`\n  help: fix the syntax at this position\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn unknown_key() {
+    let course = TempCourse::new(&[
+        ("course.toml", &format!("{MINIMAL_TOML}titel = \"Typo\"\n")),
+        WELCOME,
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/course.toml:6:1: error: unknown key `titel`, expected one of `id`, `title`, `version`, `language`, `description`, `authors`, `keywords`, `learning_minutes`, `completion`\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn missing_title() {
+    let course = TempCourse::new(&[
+        (
+            "course.toml",
+            &MINIMAL_TOML.replace("title = \"Demo\"\n", ""),
+        ),
+        WELCOME,
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/course.toml:1:1: error: missing key `title`\n  help: add the key; \"Source format\" in README.md shows a complete example\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn page_without_title() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-welcome.md", "Text but no heading.\n"),
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-welcome.md: error: page has no title\n  help: start the page with a `# Heading`, or set `title` in its front matter\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn broken_link_and_missing_image_are_all_reported() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\nSee [the next page](02-next.md).\n\n![Risk map](media/map.png)\n\n[Anchor](#nowhere)\n",
+        ),
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-welcome.md:3:5: error: link to a page that does not exist: `02-next.md`\n  help: check the path: links are relative to this page's folder, e.g. `../02-module/01-page.md`\n\
+         COURSE/01-intro/01-welcome.md:5:1: error: `media/map.png` does not exist (looked for `01-intro/media/map.png` in the course folder)\n  help: check the spelling (names are case-sensitive) or add the file\n\
+         COURSE/01-intro/01-welcome.md:7:1: error: no heading with anchor `#nowhere` on page `intro/welcome`\n  help: anchors are the heading text in lower case with hyphens (`## Risk map` → `#risk-map`), or an explicit `{{#id}}`\n{}",
+            footer("3 errors and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn dot_dot_escape() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n![Secret](../../secret.png)\n",
+        ),
+    ]);
+    std::fs::write(course.dir.path().join("secret.png"), "outside").unwrap();
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-welcome.md:3:1: error: `../../secret.png` points outside the course folder\n  help: only files inside the course folder can be packaged; copy the file into the course\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn symlink_escape() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n![Secret](media/secret.png)\n",
+        ),
+    ]);
+    let outside = course.dir.path().join("secret.png");
+    std::fs::write(&outside, "outside").unwrap();
+    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
+    std::os::unix::fs::symlink(&outside, course.path().join("01-intro/media/secret.png")).unwrap();
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-welcome.md:3:1: error: `media/secret.png` is a symbolic link to a file outside the course folder\n  help: copy the file into the course folder instead of linking to it\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn duplicate_slug() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        WELCOME,
+        ("01-intro/02-welcome.md", "# Welcome again\n"),
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/02-welcome.md: error: page slug `welcome` is already used by `01-intro/01-welcome.md`\n  help: page names after the number must differ within a module: they are the pages' stable identities\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML)]);
+    course.write(
+        "01-intro/01-welcome.md",
+        b"# Welcome\n\nCaf\xe9 latin-1 text.\n",
+    );
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-welcome.md:3:4: error: file is not valid UTF-8 text\n  help: save the file with UTF-8 encoding\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn empty_course() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML)]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/course.toml: error: the course has no pages\n  help: add a module folder such as `01-introduction/` holding a page such as `01-welcome.md`\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn script_needs_opt_in() {
+    let page = "# Welcome\n\n<div class=\"embed\">\n<script>track()</script>\n</div>\n";
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-welcome.md", page),
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-welcome.md:3:1: error: page contains a <script> element\n  help: remove it, or set `allow_scripts = true` under [package] in course.toml if the course really needs it\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+    let allowed = TempCourse::new(&[
+        (
+            "course.toml",
+            &format!("{MINIMAL_TOML}[package]\nallow_scripts = true\n"),
+        ),
+        ("01-intro/01-welcome.md", page),
+    ]);
+    build(&allowed.path(), "scorm12", &allowed.out(), &[]);
+}
+
+#[test]
+fn yaml_front_matter_is_as_strict_as_toml() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "---\ntitle: Welcome\nlayout: wide\n---\nText.\n",
+        ),
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-welcome.md:3:1: error: unknown key `layout`, expected one of title, description\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-welcome.md", "# Welcome\n\n![](media/a.png)\n"),
+        ("01-intro/media/a.png", "png"),
+        ("02-empty/notes.txt", "no pages here"),
+    ]);
+    let path = course.path();
+    let output = coursepack(&["check", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let shown = stderr(&output).replace(path.to_str().unwrap(), "COURSE");
+    assert_eq!(
+        shown,
+        "COURSE/01-intro/01-welcome.md:3:1: warning: image `media/a.png` has no alt text\n  help: describe the image in the brackets: ![what it shows](file); use <img alt=\"\"> for a purely decorative image\n\
+         COURSE/02-empty: warning: module has no pages\n  help: add a numbered Markdown page such as `01-overview.md`, or remove the folder\n"
+    );
+    let denied = coursepack(&["check", path.to_str().unwrap(), "--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        stderr(&denied).ends_with(
+            "error: COURSE: 0 errors and 2 warnings (warnings denied)\n"
+                .replace("COURSE", path.to_str().unwrap())
+                .as_str()
+        )
+    );
+}
+
+#[test]
+fn not_a_course_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = coursepack(&["build", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: {} has no course.toml; is this a course folder?\n",
+            dir.path().canonicalize().unwrap().display()
+        )
+    );
+}

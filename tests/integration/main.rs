@@ -1,0 +1,6 @@
+//! Integration tests: the real binary on real course folders, packages checked by the
+//! independent checker, and the exact errors authors see.
+
+mod bad_input;
+mod packages;
+mod support;
