@@ -7,7 +7,15 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let (prepared, diagnostics) = crate::prepare(&args.course, args.source.templates.as_deref())?;
+    output.verbose(|| {
+        format!(
+            "{}: loaded and rendered in {:.2?}",
+            args.course.display(),
+            started.elapsed()
+        )
+    });
     if output.report(&args.course, &diagnostics, args.source.deny_warnings) {
         return Ok(ExitCode::FAILURE);
     }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of coursepack, installing first what the tests need on a fresh Debian
+# machine: Chromium (browser tests), xmllint (schema validation), Node.js and the npm
+# packages of tests/browser (scorm-again as the LMS, playwright-core to drive Chromium).
+# Under CI=true every test that needs a tool fails instead of skipping when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v python3 >/dev/null || missing+=(python3)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo build --quiet
+cargo test --quiet
+(cd tests/browser && node --test)
