@@ -56,7 +56,11 @@ function lmsPage(standard) {
   }
   window.${api} = api;
 </script>
-<iframe id="sco" src="/pkg/index.html" style="width:1000px;height:700px"></iframe>
+<iframe id="sco" style="width:1000px;height:700px"></iframe>
+<script>
+  // The launch URL with the item's parameters appended, as an LMS builds it.
+  document.getElementById('sco').src = '/pkg/' + (new URLSearchParams(location.search).get('launch') || 'index.html');
+</script>
 </body></html>`;
 }
 
@@ -65,9 +69,14 @@ export async function startServer(packageDir, standard) {
   const scormAgain = join(here, 'node_modules', 'scorm-again', 'dist', 'scorm-again.js');
   const requests = [];
   const commits = [];
+  const state = { failCommits: false };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(url.pathname);
+    if (url.pathname === '/lms/commit' && req.method === 'POST' && state.failCommits) {
+      res.writeHead(500);
+      return res.end('LMS unavailable');
+    }
     if (url.pathname === '/lms/commit' && req.method === 'POST') {
       // What the LMS back end receives: the record the tests assert on.
       let body = '';
@@ -99,7 +108,7 @@ export async function startServer(packageDir, standard) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, requests, commits, close: () => new Promise((ok) => server.close(ok)) };
+  return { origin, requests, commits, state, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 export async function launchBrowser() {
@@ -115,7 +124,12 @@ export async function launchBrowser() {
  * Opens the LMS page with optional initial CMI data; collects console errors and any request
  * that leaves the server.
  */
-export async function openLms(browser, server, cmi = {}) {
+export async function openLms(browser, server, cmi = {}, launch = 'index.html') {
+  return openPage(browser, server, `/lms/?cmi=${encodeURIComponent(JSON.stringify(cmi))}&launch=${encodeURIComponent(launch)}`);
+}
+
+/** Opens `path` on the test server, recording console errors and requests that leave it. */
+export async function openPage(browser, server, path) {
   const page = await browser.newPage();
   const problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
@@ -123,7 +137,7 @@ export async function openLms(browser, server, cmi = {}) {
   page.on('request', (req) => {
     if (!req.url().startsWith(server.origin + '/') && !req.url().startsWith('about:')) problems.push(`request outside the package: ${req.url()}`);
   });
-  await page.goto(`${server.origin}/lms/?cmi=${encodeURIComponent(JSON.stringify(cmi))}`);
+  await page.goto(`${server.origin}${path}`);
   const sco = page.frameLocator('#sco');
   return { page, sco, problems };
 }

@@ -122,3 +122,29 @@ function assertCleanSession(calls, s) {
   const refused = calls.filter((c) => c.error !== '0');
   assert.deepEqual(refused, [], 'no API call returned an error');
 }
+
+test('scorm12 with one SCO per module: the module SCO tracks only its own pages', async () => {
+  const dir = buildAndUnpack(sampleCourse, 'scorm12', ['--sco-per-module']);
+  const modulePages = coursePages(dir).filter((id) => id.startsWith('corruption-risk-mapping/'));
+  assert.equal(modulePages.length, 5);
+  const server = await startServer(dir, 'scorm12');
+  try {
+    const opened = await openLms(browser, server, {}, 'index.html?module=corruption-risk-mapping');
+    await waitForPage(opened.sco, modulePages[0]);
+    const visibleMenu = await opened.sco.locator('#cp-menu a[data-page]:visible').evaluateAll((links) => links.map((a) => a.dataset.page));
+    assert.deepEqual(visibleMenu, modulePages);
+    for (const id of modulePages.slice(1)) {
+      await opened.sco.locator('#cp-next').click();
+      await waitForPage(opened.sco, id);
+    }
+    await closeSco(opened.page, 'LMSFinish');
+    const { cmi } = server.commits.at(-1);
+    assert.equal(cmi.core.lesson_status, 'completed');
+    assert.equal(cmi.core.lesson_location, modulePages.at(-1));
+    assertCleanSession(await opened.page.evaluate(() => window.calls), STANDARDS.scorm12);
+    assert.deepEqual(opened.problems, []);
+    await opened.page.close();
+  } finally {
+    await server.close();
+  }
+});
