@@ -40,6 +40,21 @@ pub struct CourseInfo {
     pub learning_minutes: Option<u32>,
     #[serde(default)]
     pub completion: Completion,
+    /// Pass mark (0–100) of graded assessments; an LMS-supplied mastery score wins.
+    #[serde(default = "default_mastery_score")]
+    pub mastery_score: Spanned<f64>,
+    /// Write the mastery score into the manifest (`adlcp:masteryscore`,
+    /// `imsss:minNormalizedMeasure`). Off by default: Moodle then recomputes the status from the
+    /// raw score itself, and its 2004 player hands the SCO a passing score of 1.
+    #[serde(default)]
+    pub mastery_in_manifest: bool,
+    /// Report each module's assessment as an objective (`cmi.objectives.n`).
+    #[serde(default)]
+    pub objectives: bool,
+}
+
+fn default_mastery_score() -> Spanned<f64> {
+    Spanned::new(0..0, 80.0)
 }
 
 /// When the course reports itself completed.
@@ -49,6 +64,20 @@ pub enum Completion {
     /// Every page has been visited.
     #[default]
     Pages,
+    /// Every graded assessment has been submitted.
+    Assessment,
+    /// Both.
+    Both,
+}
+
+impl Completion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Completion::Pages => "pages",
+            Completion::Assessment => "assessment",
+            Completion::Both => "both",
+        }
+    }
 }
 
 /// Package defaults; command-line flags override them.
@@ -105,6 +134,9 @@ impl CourseConfig {
                 keywords: Vec::new(),
                 learning_minutes: None,
                 completion: Completion::Pages,
+                mastery_score: default_mastery_score(),
+                mastery_in_manifest: false,
+                objectives: false,
             },
             package: PackageSettings::default(),
             theme: Theme::default(),
@@ -200,6 +232,14 @@ fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
             "write it as `#rrggbb`, e.g. `#0b5394`",
         );
     }
+    let mastery = *config.course.mastery_score.get_ref();
+    if !(0.0..=100.0).contains(&mastery) {
+        let at = index.position(config.course.mastery_score.span().start);
+        problems.push(
+            Diagnostic::error(COURSE_FILE, Some(at), format!("mastery_score {mastery} is outside 0–100"))
+                .with_help("the pass mark is a percentage, e.g. `mastery_score = 80`"),
+        );
+    }
     if config.course.title.trim().is_empty() {
         problems.push(
             Diagnostic::error(COURSE_FILE, None, "the course title is empty")
@@ -239,6 +279,63 @@ pub struct ModuleConfig {
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// `assessment = true`, or an `[assessment]` table of settings: a graded assessment page.
+    pub assessment: Option<AssessmentField>,
+    /// A survey page: answers reported, nothing scored.
+    #[serde(default)]
+    pub survey: bool,
+}
+
+/// A graded assessment's settings.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AssessmentSettings {
+    /// Percentage to pass; the course's `mastery_score` when absent.
+    pub pass_mark: Option<f64>,
+    /// Attempts allowed; 0 means unlimited.
+    pub attempts: u32,
+    pub shuffle_options: bool,
+    pub shuffle_questions: bool,
+    /// Draw this many questions at random from the pool for each attempt.
+    pub draw: Option<usize>,
+    /// Other pages whose questions join this assessment's pool (paths relative to the page).
+    pub pool: Vec<String>,
+    pub feedback: FeedbackTiming,
+}
+
+/// When a graded assessment shows whether answers were right.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedbackTiming {
+    /// Each question is checked when answered.
+    Immediate,
+    /// Only on the results screen.
+    #[default]
+    End,
+}
+
+/// `assessment = true` or an `[assessment]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentField(pub Option<AssessmentSettings>);
+
+impl<'de> Deserialize<'de> for AssessmentField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AssessmentField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`true`, `false` or a table of assessment settings")
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<AssessmentField, E> {
+                Ok(AssessmentField(value.then(AssessmentSettings::default)))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<AssessmentField, M::Error> {
+                let settings = AssessmentSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(AssessmentField(Some(settings)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A page split into front matter and Markdown body.
@@ -423,6 +520,24 @@ mod tests {
             .err()
             .unwrap();
         assert!(open.message.contains("never closed"));
+    }
+
+    #[test]
+    fn assessment_front_matter_as_flag_or_table() {
+        let flag = split_front_matter("+++\nassessment = true\n+++\n", "p.md").unwrap();
+        assert_eq!(flag.front_matter.assessment, Some(AssessmentField(Some(AssessmentSettings::default()))));
+        let table = split_front_matter("+++\n[assessment]\nattempts = 2\ndraw = 12\nfeedback = \"immediate\"\n+++\n", "p.md").unwrap();
+        let settings = table.front_matter.assessment.unwrap().0.unwrap();
+        assert_eq!((settings.attempts, settings.draw, settings.feedback), (2, Some(12), FeedbackTiming::Immediate));
+        let yaml = split_front_matter("---\nassessment:\n  pass_mark: 70\n  shuffle_questions: true\n---\n", "p.md").unwrap();
+        let settings = yaml.front_matter.assessment.unwrap().0.unwrap();
+        assert_eq!((settings.pass_mark, settings.shuffle_questions), (Some(70.0), true));
+        let typo = split_front_matter("+++\n[assessment]\nattempt = 2\n+++\n", "p.md").err().unwrap();
+        assert!(typo.message.starts_with("unknown key `attempt`"), "{}", typo.message);
+        assert_eq!(typo.position.unwrap().line, 3);
+        let off = split_front_matter("+++\nassessment = false\nsurvey = true\n+++\n", "p.md").unwrap();
+        assert_eq!(off.front_matter.assessment, Some(AssessmentField(None)));
+        assert!(off.front_matter.survey);
     }
 
     #[test]

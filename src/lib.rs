@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod package;
+pub mod quiz;
 pub mod render;
 pub mod slug;
 pub mod templates;

@@ -151,13 +151,24 @@ fn load_module(
                 continue;
             }
         };
+        let front = page_source.front_matter;
+        let assessment = front.assessment.and_then(|field| field.0);
+        if assessment.is_some() && front.survey {
+            diagnostics.push(
+                Diagnostic::error(&source, None, "page is both an assessment and a survey")
+                    .with_help("a survey is never scored: keep `survey = true` or `assessment`, not both"),
+            );
+            continue;
+        }
         pages.push(Page {
             id: format!("{slug}/{page_slug}"),
             href: page_href(&slug, &page_slug),
             slug: page_slug,
             source,
-            title: page_source.front_matter.title,
-            description: page_source.front_matter.description,
+            title: front.title,
+            description: front.description,
+            assessment,
+            survey: front.survey,
             markdown: page_source.body.to_string(),
             body_line_offset: page_source.body_line_offset,
         });

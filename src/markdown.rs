@@ -5,8 +5,9 @@
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::load::{PathProblem, normalize, resolve_in_course};
 use crate::model::{Page, file_href, relative_url};
+use crate::quiz::{Question, parse_quiz};
 use crate::slug::slugify;
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -50,7 +51,15 @@ pub struct RenderedMarkdown {
     pub page_links: Vec<PageLink>,
     /// Course-relative paths of the files this page references.
     pub files: BTreeSet<String>,
+    /// The page's quiz blocks, in order, their texts rendered to HTML; each stands in the
+    /// HTML as the placeholder `quiz_placeholder(n)`.
+    pub quizzes: Vec<Vec<Question>>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Marks where quiz block `n` goes in a page's HTML; the render stage replaces it.
+pub fn quiz_placeholder(n: usize) -> String {
+    format!("<!--coursepack-quiz-{n}-->")
 }
 
 pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
@@ -65,6 +74,7 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
     pass.assign_heading_ids(&mut events);
     pass.rewrite_references(&mut events);
     let events = pass.rewrite_raw_html(events);
+    let events = pass.extract_quizzes(events);
     pass.warn_when_long(&events);
     pulldown_cmark::html::push_html(
         &mut pass.out.html,
@@ -140,7 +150,7 @@ impl<'a> PagePass<'a> {
     }
 
     /// Rewrites Markdown links and images to package URLs and checks images' alt text.
-    fn rewrite_references(&mut self, events: &mut [(Event<'a>, Range<usize>)]) {
+    fn rewrite_references<'e>(&mut self, events: &mut [(Event<'e>, Range<usize>)]) {
         for i in 0..events.len() {
             let offset = events[i].1.start;
             match &mut events[i].0 {
@@ -174,10 +184,7 @@ impl<'a> PagePass<'a> {
 
     /// Runs raw HTML (whole HTML blocks, or single inline tags) through an HTML rewriter that
     /// fixes `src`/`href`/`poster` references and enforces the `<script>` rule.
-    fn rewrite_raw_html(
-        &mut self,
-        events: Vec<(Event<'a>, Range<usize>)>,
-    ) -> Vec<(Event<'a>, Range<usize>)> {
+    fn rewrite_raw_html<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Vec<(Event<'e>, Range<usize>)> {
         let mut out = Vec::with_capacity(events.len());
         let mut block: Option<(String, usize)> = None;
         for (event, range) in events {
@@ -378,6 +385,72 @@ impl<'a> PagePass<'a> {
         ))
     }
 
+    /// Replaces each ```` ```quiz ```` block by a placeholder and keeps its questions, with their
+    /// inline Markdown rendered through the same link and file rewriting as the page.
+    fn extract_quizzes<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Vec<(Event<'e>, Range<usize>)> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut in_quiz: Option<(String, usize)> = None;
+        for (event, range) in events {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.split_whitespace().next() == Some("quiz") => {
+                    in_quiz = Some((String::new(), usize::MAX));
+                }
+                Event::Text(text) if in_quiz.is_some() => {
+                    if let Some((buffer, start)) = &mut in_quiz {
+                        *start = (*start).min(range.start);
+                        buffer.push_str(&text);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) if in_quiz.is_some() => {
+                    let (text, start) = in_quiz.take().unwrap_or_default();
+                    let start = if start == usize::MAX { range.start } else { start };
+                    let n = self.out.quizzes.len();
+                    let questions = self.parse_quiz_block(&text, start);
+                    self.out.quizzes.push(questions);
+                    out.push((Event::Html(CowStr::from(quiz_placeholder(n))), range));
+                }
+                other => out.push((other, range)),
+            }
+        }
+        out
+    }
+
+    fn parse_quiz_block(&mut self, text: &str, start: usize) -> Vec<Question> {
+        let mut questions = match parse_quiz(text) {
+            Ok(questions) => questions,
+            Err(errors) => {
+                for problem in errors {
+                    self.error(start + problem.offset, problem.message, &problem.help);
+                }
+                return Vec::new();
+            }
+        };
+        for question in &mut questions {
+            // From here on the offset is the question's place in the page body.
+            question.offset += start;
+            let offset = question.offset;
+            question.render_texts(|text| self.render_inline(text, offset));
+        }
+        questions
+    }
+
+    /// Inline Markdown of a quiz text as HTML, links and files rewritten like the page's.
+    fn render_inline(&mut self, text: &str, offset: usize) -> String {
+        let mut events: Vec<(Event, Range<usize>)> = parser(text)
+            .into_offset_iter()
+            .map(|(event, range)| (event, offset + range.start..offset + range.end))
+            .collect();
+        self.rewrite_references(&mut events);
+        let events = self.rewrite_raw_html(events);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+        let trimmed = html.trim_end();
+        match trimmed.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")) {
+            Some(inner) if !inner.contains("<p>") => inner.to_string(),
+            _ => trimmed.to_string(),
+        }
+    }
+
     fn warn_when_long(&mut self, events: &[(Event<'a>, Range<usize>)]) {
         let words: usize = events
             .iter()
@@ -454,6 +527,8 @@ mod tests {
             markdown: markdown.to_string(),
             body_line_offset: 0,
             href: page_href(module_slug, page_slug),
+            assessment: None,
+            survey: false,
         }
     }
 

@@ -42,6 +42,10 @@ pub struct Page {
     pub body_line_offset: usize,
     /// Path of the rendered page inside the package.
     pub href: String,
+    /// Settings when the page is a graded assessment.
+    pub assessment: Option<crate::config::AssessmentSettings>,
+    /// A survey page: answers reported, nothing scored.
+    pub survey: bool,
 }
 
 impl Course {

@@ -2,6 +2,8 @@
 //! pages (anchors, titles), then the theme's Tera templates around the bodies. The course
 //! menu is rendered once, into the launch page, never repeated inside each page.
 
+mod quiz;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
 use crate::model::{Course, file_href, relative_url};
@@ -47,6 +49,8 @@ pub fn render_course(
         .collect();
 
     check_anchors(course, &bodies, diagnostics);
+    let quizzes = quiz::gather_quizzes(course, &mut bodies, diagnostics);
+    let mastery = *course.config.course.mastery_score.get_ref();
     let mut files = BTreeSet::new();
     let mut titles = Vec::with_capacity(pages.len());
     for (page, body) in pages.iter().zip(&mut bodies) {
@@ -88,7 +92,15 @@ pub fn render_course(
         .par_iter()
         .zip(bodies.par_iter())
         .zip(titles.par_iter())
-        .map(|((page, body), title)| {
+        .zip(quizzes.par_iter())
+        .map(|(((page, body), title), page_quiz)| {
+            let (body_html, quiz_data) = match page_quiz {
+                Some(page_quiz) => {
+                    let (html, data) = quiz::render_page_quiz(tera, page_quiz, &body.html, mastery)?;
+                    (html, Some(data))
+                }
+                None => (body.html.clone(), None),
+            };
             let context = Context::from_serialize(PageContext {
                 course: &view,
                 root: relative_url(&page.href, "index.html")
@@ -98,8 +110,9 @@ pub fn render_course(
                     id: &page.id,
                     title,
                     description: page.description.as_deref(),
-                    body: &body.html,
+                    body: &body_html,
                     has_h1: body.first_heading.is_some(),
+                    quiz_data: quiz_data.as_deref(),
                 },
             })?;
             let html = tera
@@ -321,6 +334,8 @@ struct PageView<'a> {
     body: &'a str,
     /// Whether the body has its own `#` heading (else the template adds one).
     has_h1: bool,
+    /// JSON for the quiz script, on pages with questions.
+    quiz_data: Option<&'a str>,
 }
 
 #[derive(Serialize)]
