@@ -236,8 +236,12 @@ fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
     if !(0.0..=100.0).contains(&mastery) {
         let at = index.position(config.course.mastery_score.span().start);
         problems.push(
-            Diagnostic::error(COURSE_FILE, Some(at), format!("mastery_score {mastery} is outside 0–100"))
-                .with_help("the pass mark is a percentage, e.g. `mastery_score = 80`"),
+            Diagnostic::error(
+                COURSE_FILE,
+                Some(at),
+                format!("mastery_score {mastery} is outside 0–100"),
+            )
+            .with_help("the pass mark is a percentage, e.g. `mastery_score = 80`"),
         );
     }
     if config.course.title.trim().is_empty() {
@@ -329,8 +333,13 @@ impl<'de> Deserialize<'de> for AssessmentField {
             fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<AssessmentField, E> {
                 Ok(AssessmentField(value.then(AssessmentSettings::default)))
             }
-            fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<AssessmentField, M::Error> {
-                let settings = AssessmentSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                map: M,
+            ) -> Result<AssessmentField, M::Error> {
+                let settings = AssessmentSettings::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
                 Ok(AssessmentField(Some(settings)))
             }
         }
@@ -525,17 +534,41 @@ mod tests {
     #[test]
     fn assessment_front_matter_as_flag_or_table() {
         let flag = split_front_matter("+++\nassessment = true\n+++\n", "p.md").unwrap();
-        assert_eq!(flag.front_matter.assessment, Some(AssessmentField(Some(AssessmentSettings::default()))));
-        let table = split_front_matter("+++\n[assessment]\nattempts = 2\ndraw = 12\nfeedback = \"immediate\"\n+++\n", "p.md").unwrap();
+        assert_eq!(
+            flag.front_matter.assessment,
+            Some(AssessmentField(Some(AssessmentSettings::default())))
+        );
+        let table = split_front_matter(
+            "+++\n[assessment]\nattempts = 2\ndraw = 12\nfeedback = \"immediate\"\n+++\n",
+            "p.md",
+        )
+        .unwrap();
         let settings = table.front_matter.assessment.unwrap().0.unwrap();
-        assert_eq!((settings.attempts, settings.draw, settings.feedback), (2, Some(12), FeedbackTiming::Immediate));
-        let yaml = split_front_matter("---\nassessment:\n  pass_mark: 70\n  shuffle_questions: true\n---\n", "p.md").unwrap();
+        assert_eq!(
+            (settings.attempts, settings.draw, settings.feedback),
+            (2, Some(12), FeedbackTiming::Immediate)
+        );
+        let yaml = split_front_matter(
+            "---\nassessment:\n  pass_mark: 70\n  shuffle_questions: true\n---\n",
+            "p.md",
+        )
+        .unwrap();
         let settings = yaml.front_matter.assessment.unwrap().0.unwrap();
-        assert_eq!((settings.pass_mark, settings.shuffle_questions), (Some(70.0), true));
-        let typo = split_front_matter("+++\n[assessment]\nattempt = 2\n+++\n", "p.md").err().unwrap();
-        assert!(typo.message.starts_with("unknown key `attempt`"), "{}", typo.message);
+        assert_eq!(
+            (settings.pass_mark, settings.shuffle_questions),
+            (Some(70.0), true)
+        );
+        let typo = split_front_matter("+++\n[assessment]\nattempt = 2\n+++\n", "p.md")
+            .err()
+            .unwrap();
+        assert!(
+            typo.message.starts_with("unknown key `attempt`"),
+            "{}",
+            typo.message
+        );
         assert_eq!(typo.position.unwrap().line, 3);
-        let off = split_front_matter("+++\nassessment = false\nsurvey = true\n+++\n", "p.md").unwrap();
+        let off =
+            split_front_matter("+++\nassessment = false\nsurvey = true\n+++\n", "p.md").unwrap();
         assert_eq!(off.front_matter.assessment, Some(AssessmentField(None)));
         assert!(off.front_matter.survey);
     }

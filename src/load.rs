@@ -156,7 +156,9 @@ fn load_module(
         if assessment.is_some() && front.survey {
             diagnostics.push(
                 Diagnostic::error(&source, None, "page is both an assessment and a survey")
-                    .with_help("a survey is never scored: keep `survey = true` or `assessment`, not both"),
+                    .with_help(
+                        "a survey is never scored: keep `survey = true` or `assessment`, not both",
+                    ),
             );
             continue;
         }

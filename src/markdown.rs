@@ -184,7 +184,10 @@ impl<'a> PagePass<'a> {
 
     /// Runs raw HTML (whole HTML blocks, or single inline tags) through an HTML rewriter that
     /// fixes `src`/`href`/`poster` references and enforces the `<script>` rule.
-    fn rewrite_raw_html<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Vec<(Event<'e>, Range<usize>)> {
+    fn rewrite_raw_html<'e>(
+        &mut self,
+        events: Vec<(Event<'e>, Range<usize>)>,
+    ) -> Vec<(Event<'e>, Range<usize>)> {
         let mut out = Vec::with_capacity(events.len());
         let mut block: Option<(String, usize)> = None;
         for (event, range) in events {
@@ -387,12 +390,17 @@ impl<'a> PagePass<'a> {
 
     /// Replaces each ```` ```quiz ```` block by a placeholder and keeps its questions, with their
     /// inline Markdown rendered through the same link and file rewriting as the page.
-    fn extract_quizzes<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Vec<(Event<'e>, Range<usize>)> {
+    fn extract_quizzes<'e>(
+        &mut self,
+        events: Vec<(Event<'e>, Range<usize>)>,
+    ) -> Vec<(Event<'e>, Range<usize>)> {
         let mut out = Vec::with_capacity(events.len());
         let mut in_quiz: Option<(String, usize)> = None;
         for (event, range) in events {
             match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.split_whitespace().next() == Some("quiz") => {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if info.split_whitespace().next() == Some("quiz") =>
+                {
                     in_quiz = Some((String::new(), usize::MAX));
                 }
                 Event::Text(text) if in_quiz.is_some() => {
@@ -403,7 +411,11 @@ impl<'a> PagePass<'a> {
                 }
                 Event::End(TagEnd::CodeBlock) if in_quiz.is_some() => {
                     let (text, start) = in_quiz.take().unwrap_or_default();
-                    let start = if start == usize::MAX { range.start } else { start };
+                    let start = if start == usize::MAX {
+                        range.start
+                    } else {
+                        start
+                    };
                     let n = self.out.quizzes.len();
                     let questions = self.parse_quiz_block(&text, start);
                     self.out.quizzes.push(questions);
@@ -445,7 +457,10 @@ impl<'a> PagePass<'a> {
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
         let trimmed = html.trim_end();
-        match trimmed.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")) {
+        match trimmed
+            .strip_prefix("<p>")
+            .and_then(|h| h.strip_suffix("</p>"))
+        {
             Some(inner) if !inner.contains("<p>") => inner.to_string(),
             _ => trimmed.to_string(),
         }

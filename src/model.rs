@@ -48,6 +48,19 @@ pub struct Page {
     pub survey: bool,
 }
 
+impl Page {
+    /// `assessment`, `survey` or `page`: how the run-time treats the page.
+    pub fn kind(&self) -> &'static str {
+        if self.assessment.is_some() {
+            "assessment"
+        } else if self.survey {
+            "survey"
+        } else {
+            "page"
+        }
+    }
+}
+
 impl Course {
     pub fn pages(&self) -> impl Iterator<Item = &Page> {
         self.modules.iter().flat_map(|m| m.pages.iter())

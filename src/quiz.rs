@@ -61,10 +61,17 @@ impl Kind {
     }
 }
 
-pub const KIND_NAMES: &str = "single, multiple, true-false, fill-in, numeric, matching, ordering, likert, text";
+pub const KIND_NAMES: &str =
+    "single, multiple, true-false, fill-in, numeric, matching, ordering, likert, text";
 
 /// The default opinion scale of a likert question.
-pub const DEFAULT_SCALE: [&str; 5] = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"];
+pub const DEFAULT_SCALE: [&str; 5] = [
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+];
 
 /// SCORM 1.2 choice responses are single characters `a`–`z`, `0`–`9`.
 pub const MAX_OPTIONS: usize = 36;
@@ -136,7 +143,11 @@ pub fn parse_quiz(text: &str) -> Result<Vec<Question>, Vec<QuizError>> {
             continue;
         }
         let Some(draft) = questions.last_mut() else {
-            errors.push(error(line_offset, "quiz block must start with a question", "start each question with a line `? Question text`"));
+            errors.push(error(
+                line_offset,
+                "quiz block must start with a question",
+                "start each question with a line `? Question text`",
+            ));
             continue;
         };
         if let Err(problem) = draft.add_line(line, line_offset) {
@@ -145,7 +156,11 @@ pub fn parse_quiz(text: &str) -> Result<Vec<Question>, Vec<QuizError>> {
         }
     }
     if questions.is_empty() && errors.is_empty() {
-        errors.push(error(0, "quiz block has no question", "add a line `? Question text` followed by its options or answer"));
+        errors.push(error(
+            0,
+            "quiz block has no question",
+            "add a line `? Question text` followed by its options or answer",
+        ));
     }
     let mut parsed = Vec::new();
     // A question with a broken line is not checked as a whole too: one mistake, one message.
@@ -155,7 +170,11 @@ pub fn parse_quiz(text: &str) -> Result<Vec<Question>, Vec<QuizError>> {
             Err(problem) => errors.push(problem),
         }
     }
-    if errors.is_empty() { Ok(parsed) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
+    }
 }
 
 /// A question while its lines are read.
@@ -201,7 +220,11 @@ impl Draft {
         let indented = trimmed.len() < line.len();
         if let Some(feedback) = trimmed.strip_prefix('>') {
             let Some(option) = q.options.last_mut() else {
-                return Err(error(offset, "option feedback (`>`) must follow an option", "put `  > feedback` on the line after the `- [ ]` option it explains"));
+                return Err(error(
+                    offset,
+                    "option feedback (`>`) must follow an option",
+                    "put `  > feedback` on the line after the `- [ ]` option it explains",
+                ));
             };
             option.feedback = Some(feedback.trim().to_string());
             return Ok(());
@@ -213,11 +236,23 @@ impl Draft {
             return Ok(());
         }
         if let Some(rest) = trimmed.strip_prefix("- [") {
-            let (mark, text) = rest.split_at(rest.find(']').ok_or_else(|| error(offset, "unclosed `[` in option", "write options as `- [ ] wrong` or `- [x] right`"))?);
+            let (mark, text) = rest.split_at(rest.find(']').ok_or_else(|| {
+                error(
+                    offset,
+                    "unclosed `[` in option",
+                    "write options as `- [ ] wrong` or `- [x] right`",
+                )
+            })?);
             let correct = match mark.trim() {
                 "" => false,
                 "x" | "X" => true,
-                other => return Err(error(offset, format!("unknown option mark `[{other}]`"), "mark a correct option `[x]` and a wrong one `[ ]`")),
+                other => {
+                    return Err(error(
+                        offset,
+                        format!("unknown option mark `[{other}]`"),
+                        "mark a correct option `[x]` and a wrong one `[ ]`",
+                    ));
+                }
             };
             q.options.push(Choice {
                 text: text[1..].trim().to_string(),
@@ -228,9 +263,14 @@ impl Draft {
         }
         if let Some(pair) = trimmed.strip_prefix("- ") {
             let Some((left, right)) = pair.split_once("->") else {
-                return Err(error(offset, "cannot read this option", "choice options are `- [ ] text` or `- [x] text`; matching pairs are `- left -> right`"));
+                return Err(error(
+                    offset,
+                    "cannot read this option",
+                    "choice options are `- [ ] text` or `- [x] text`; matching pairs are `- left -> right`",
+                ));
             };
-            q.pairs.push((left.trim().to_string(), right.trim().to_string()));
+            q.pairs
+                .push((left.trim().to_string(), right.trim().to_string()));
             return Ok(());
         }
         if let Some(answer) = trimmed.strip_prefix('=') {
@@ -240,7 +280,14 @@ impl Draft {
         if let Some(item) = ordered_item(trimmed) {
             let expected = q.sequence.len() + 1;
             if item.0 != expected {
-                return Err(error(offset, format!("ordering step {} comes where step {expected} was expected", item.0), "number the steps 1., 2., 3. in the right order; learners see them shuffled"));
+                return Err(error(
+                    offset,
+                    format!(
+                        "ordering step {} comes where step {expected} was expected",
+                        item.0
+                    ),
+                    "number the steps 1., 2., 3. in the right order; learners see them shuffled",
+                ));
             }
             q.sequence.push(item.1.to_string());
             return Ok(());
@@ -248,7 +295,11 @@ impl Draft {
         if let Some((key, value)) = trimmed.split_once(':') {
             return self.add_setting(key.trim(), value.trim(), offset);
         }
-        Err(error(offset, "cannot read this line", "quiz lines are `? question`, `- [ ]`/`- [x]` options, `= answer`, `- left -> right`, `1. step`, or `key: value` settings"))
+        Err(error(
+            offset,
+            "cannot read this line",
+            "quiz lines are `? question`, `- [ ]`/`- [x]` options, `= answer`, `- left -> right`, `1. step`, or `key: value` settings",
+        ))
     }
 
     fn add_answer(&mut self, answer: &str, offset: usize) -> Result<(), QuizError> {
@@ -261,10 +312,21 @@ impl Draft {
             _ => {}
         }
         if let Some(range) = parse_range(answer) {
-            q.range = Some(range.map_err(|message| error(offset, message, "write `= 42`, `= 42 ± 0.5` (or `+-`) or `= 10 .. 20`"))?);
+            q.range = Some(range.map_err(|message| {
+                error(
+                    offset,
+                    message,
+                    "write `= 42`, `= 42 ± 0.5` (or `+-`) or `= 10 .. 20`",
+                )
+            })?);
             return Ok(());
         }
-        q.answers.extend(answer.split('|').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()));
+        q.answers.extend(
+            answer
+                .split('|')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty()),
+        );
         Ok(())
     }
 
@@ -273,13 +335,27 @@ impl Draft {
         let text = || Some(value.to_string());
         match key {
             "id" => {
-                if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                    return Err(error(offset, format!("question id `{value}` is not a valid identifier"), "use ASCII letters, digits, `-` and `_` only: it becomes the interaction id the LMS reports"));
+                if value.is_empty()
+                    || !value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    return Err(error(
+                        offset,
+                        format!("question id `{value}` is not a valid identifier"),
+                        "use ASCII letters, digits, `-` and `_` only: it becomes the interaction id the LMS reports",
+                    ));
                 }
                 q.id = text();
             }
             "type" => {
-                let kind = Kind::parse(value).ok_or_else(|| error(offset, format!("unknown question type `{value}`"), format!("use one of: {KIND_NAMES}")))?;
+                let kind = Kind::parse(value).ok_or_else(|| {
+                    error(
+                        offset,
+                        format!("unknown question type `{value}`"),
+                        format!("use one of: {KIND_NAMES}"),
+                    )
+                })?;
                 self.declared = Some((kind, offset));
             }
             "weight" => {
@@ -287,7 +363,13 @@ impl Draft {
                     .parse::<f64>()
                     .ok()
                     .filter(|w| w.is_finite() && *w >= 0.0)
-                    .ok_or_else(|| error(offset, format!("weight `{value}` is not a number"), "use a number of points such as `2` or `0.5`"))?;
+                    .ok_or_else(|| {
+                        error(
+                            offset,
+                            format!("weight `{value}` is not a number"),
+                            "use a number of points such as `2` or `0.5`",
+                        )
+                    })?;
             }
             "correct" => q.feedback_correct = text(),
             "incorrect" => q.feedback_incorrect = text(),
@@ -296,12 +378,22 @@ impl Draft {
                 q.case_sensitive = match value {
                     "true" => true,
                     "false" => false,
-                    _ => return Err(error(offset, format!("case-sensitive must be `true` or `false`, not `{value}`"), "write `case-sensitive: true`")),
+                    _ => {
+                        return Err(error(
+                            offset,
+                            format!("case-sensitive must be `true` or `false`, not `{value}`"),
+                            "write `case-sensitive: true`",
+                        ));
+                    }
                 };
             }
             "scale" => self.scale = Some(value.split('|').map(|s| s.trim().to_string()).collect()),
             other => {
-                return Err(error(offset, format!("unknown quiz setting `{other}`"), "settings are id, type, weight, correct, incorrect, explain, case-sensitive and scale"));
+                return Err(error(
+                    offset,
+                    format!("unknown quiz setting `{other}`"),
+                    "settings are id, type, weight, correct, incorrect, explain, case-sensitive and scale",
+                ));
             }
         }
         Ok(())
@@ -312,11 +404,19 @@ impl Draft {
         let q = &mut self.question;
         let at = q.offset;
         if q.text.is_empty() {
-            return Err(error(at, "question has no text", "write the question after the `?`"));
+            return Err(error(
+                at,
+                "question has no text",
+                "write the question after the `?`",
+            ));
         }
         let correct = q.options.iter().filter(|o| o.correct).count();
         let inferred = if !q.options.is_empty() {
-            if correct > 1 { None } else { Some(Kind::Single) }
+            if correct > 1 {
+                None
+            } else {
+                Some(Kind::Single)
+            }
         } else if !q.pairs.is_empty() {
             Some(Kind::Matching)
         } else if !q.sequence.is_empty() {
@@ -334,30 +434,61 @@ impl Draft {
             (Some((kind, _)), _) => kind,
             (None, Some(kind)) => kind,
             (None, None) if correct > 1 => {
-                return Err(error(at, format!("single-choice question has {correct} correct options"), "mark one, or make it `type: multiple`"));
+                return Err(error(
+                    at,
+                    format!("single-choice question has {correct} correct options"),
+                    "mark one, or make it `type: multiple`",
+                ));
             }
             (None, None) => {
-                return Err(error(at, "question has no options or answer", "add options (`- [x] right`, `- [ ] wrong`), an answer (`= answer`), pairs (`- a -> b`) or steps (`1. first`); or `type: likert` / `type: text` for a survey"));
+                return Err(error(
+                    at,
+                    "question has no options or answer",
+                    "add options (`- [x] right`, `- [ ] wrong`), an answer (`= answer`), pairs (`- a -> b`) or steps (`1. first`); or `type: likert` / `type: text` for a survey",
+                ));
             }
         };
         match q.kind {
             Kind::Single | Kind::Multiple => {
                 if q.options.len() < 2 {
-                    return Err(error(at, "choice question needs at least two options", "add options `- [ ] text`"));
+                    return Err(error(
+                        at,
+                        "choice question needs at least two options",
+                        "add options `- [ ] text`",
+                    ));
                 }
                 if q.options.len() > MAX_OPTIONS {
-                    return Err(error(at, format!("choice question has {} options; SCORM 1.2 allows at most {MAX_OPTIONS}", q.options.len()), "split the question, or remove options"));
+                    return Err(error(
+                        at,
+                        format!(
+                            "choice question has {} options; SCORM 1.2 allows at most {MAX_OPTIONS}",
+                            q.options.len()
+                        ),
+                        "split the question, or remove options",
+                    ));
                 }
                 if correct == 0 {
-                    return Err(error(at, "choice question has no correct option", "mark the right option with `- [x]`"));
+                    return Err(error(
+                        at,
+                        "choice question has no correct option",
+                        "mark the right option with `- [x]`",
+                    ));
                 }
                 if q.kind == Kind::Single && correct > 1 {
-                    return Err(error(at, format!("single-choice question has {correct} correct options"), "mark one, or make it `type: multiple`"));
+                    return Err(error(
+                        at,
+                        format!("single-choice question has {correct} correct options"),
+                        "mark one, or make it `type: multiple`",
+                    ));
                 }
             }
             Kind::TrueFalse => {
                 if !matches!(q.answers.as_slice(), [a] if a == "true" || a == "false") {
-                    return Err(error(self.answer_offset.unwrap_or(at), "true-false question needs `= true` or `= false`", "give the right answer on a line `= true` or `= false`"));
+                    return Err(error(
+                        self.answer_offset.unwrap_or(at),
+                        "true-false question needs `= true` or `= false`",
+                        "give the right answer on a line `= true` or `= false`",
+                    ));
                 }
                 q.options = ["True", "False"]
                     .iter()
@@ -369,43 +500,100 @@ impl Draft {
                     .collect();
             }
             Kind::FillIn if q.answers.is_empty() => {
-                return Err(error(at, "fill-in question has no accepted answer", "add `= answer` (several: `= colour | color`)"));
+                return Err(error(
+                    at,
+                    "fill-in question has no accepted answer",
+                    "add `= answer` (several: `= colour | color`)",
+                ));
             }
             Kind::Numeric if q.range.is_none() => {
-                return Err(error(self.answer_offset.unwrap_or(at), "numeric question has no numeric answer", "write `= 42`, `= 42 ± 0.5` or `= 10 .. 20`"));
+                return Err(error(
+                    self.answer_offset.unwrap_or(at),
+                    "numeric question has no numeric answer",
+                    "write `= 42`, `= 42 ± 0.5` or `= 10 .. 20`",
+                ));
             }
             Kind::Matching => {
                 if q.pairs.len() < 2 {
-                    return Err(error(at, "matching question needs at least two pairs", "add pairs `- left -> right`"));
+                    return Err(error(
+                        at,
+                        "matching question needs at least two pairs",
+                        "add pairs `- left -> right`",
+                    ));
                 }
                 if q.pairs.len() > MAX_OPTIONS {
-                    return Err(error(at, format!("matching question has {} pairs; at most {MAX_OPTIONS}", q.pairs.len()), "split the question"));
+                    return Err(error(
+                        at,
+                        format!(
+                            "matching question has {} pairs; at most {MAX_OPTIONS}",
+                            q.pairs.len()
+                        ),
+                        "split the question",
+                    ));
                 }
             }
             Kind::Ordering => {
                 if q.sequence.len() < 2 {
-                    return Err(error(at, "ordering question needs at least two steps", "add steps `1. first`, `2. second`"));
+                    return Err(error(
+                        at,
+                        "ordering question needs at least two steps",
+                        "add steps `1. first`, `2. second`",
+                    ));
                 }
                 if q.sequence.len() > MAX_OPTIONS {
-                    return Err(error(at, format!("ordering question has {} steps; at most {MAX_OPTIONS}", q.sequence.len()), "split the question"));
+                    return Err(error(
+                        at,
+                        format!(
+                            "ordering question has {} steps; at most {MAX_OPTIONS}",
+                            q.sequence.len()
+                        ),
+                        "split the question",
+                    ));
                 }
             }
             Kind::Likert => {
                 if correct > 0 {
-                    return Err(error(at, "likert question has a correct option", "opinion scales have no right answer: use `- [ ]` for every point, or `scale:`"));
+                    return Err(error(
+                        at,
+                        "likert question has a correct option",
+                        "opinion scales have no right answer: use `- [ ]` for every point, or `scale:`",
+                    ));
                 }
                 if q.options.is_empty() {
-                    let scale = self.scale.take().unwrap_or_else(|| DEFAULT_SCALE.iter().map(|s| s.to_string()).collect());
-                    q.options = scale.into_iter().map(|text| Choice { text, correct: false, feedback: None }).collect();
+                    let scale = self
+                        .scale
+                        .take()
+                        .unwrap_or_else(|| DEFAULT_SCALE.iter().map(|s| s.to_string()).collect());
+                    q.options = scale
+                        .into_iter()
+                        .map(|text| Choice {
+                            text,
+                            correct: false,
+                            feedback: None,
+                        })
+                        .collect();
                 }
                 if q.options.len() < 2 || q.options.len() > MAX_OPTIONS {
-                    return Err(error(at, "likert scale needs 2 to 36 points", "list the points with `scale: Disagree | Neutral | Agree`"));
+                    return Err(error(
+                        at,
+                        "likert scale needs 2 to 36 points",
+                        "list the points with `scale: Disagree | Neutral | Agree`",
+                    ));
                 }
             }
             _ => {}
         }
-        if q.kind.is_scored() && q.kind != Kind::Numeric && q.kind != Kind::FillIn && q.kind != Kind::TrueFalse && !q.answers.is_empty() {
-            return Err(error(self.answer_offset.unwrap_or(at), format!("{} question cannot have an `=` answer", kind_name(q.kind)), "remove the `=` line, or change the question type"));
+        if q.kind.is_scored()
+            && q.kind != Kind::Numeric
+            && q.kind != Kind::FillIn
+            && q.kind != Kind::TrueFalse
+            && !q.answers.is_empty()
+        {
+            return Err(error(
+                self.answer_offset.unwrap_or(at),
+                format!("{} question cannot have an `=` answer", kind_name(q.kind)),
+                "remove the `=` line, or change the question type",
+            ));
         }
         Ok(self.question)
     }
@@ -426,7 +614,11 @@ impl Question {
             apply(right);
         }
         self.sequence.iter_mut().for_each(&mut apply);
-        for text in [&mut self.feedback_correct, &mut self.feedback_incorrect, &mut self.explanation] {
+        for text in [
+            &mut self.feedback_correct,
+            &mut self.feedback_incorrect,
+            &mut self.explanation,
+        ] {
             text.as_mut().map(&mut apply);
         }
     }
@@ -458,7 +650,11 @@ fn parse_range(answer: &str) -> Option<Result<(f64, f64), String>> {
     let number = |s: &str| s.trim().parse::<f64>().ok().filter(|n| n.is_finite());
     if let Some((low, high)) = answer.split_once("..") {
         let (low, high) = (number(low)?, number(high)?);
-        return Some(if low <= high { Ok((low, high)) } else { Err(format!("range `{answer}` starts above its end")) });
+        return Some(if low <= high {
+            Ok((low, high))
+        } else {
+            Err(format!("range `{answer}` starts above its end"))
+        });
     }
     for separator in ["±", "+-", "+/-"] {
         if let Some((value, tolerance)) = answer.split_once(separator) {
@@ -493,13 +689,22 @@ mod tests {
 
     #[test]
     fn single_choice_with_feedback_and_settings() {
-        let q = one("? Gift?\n- [ ] Accept\n  > Never.\n- [x] Decline\nid: gift\nweight: 2\ncorrect: Yes.\nincorrect: No.\nexplain: Because.\n");
+        let q = one(
+            "? Gift?\n- [ ] Accept\n  > Never.\n- [x] Decline\nid: gift\nweight: 2\ncorrect: Yes.\nincorrect: No.\nexplain: Because.\n",
+        );
         assert_eq!(q.kind, Kind::Single);
         assert_eq!(q.id.as_deref(), Some("gift"));
         assert_eq!(q.weight, 2.0);
         assert_eq!(q.options[0].feedback.as_deref(), Some("Never."));
         assert!(q.options[1].correct && !q.options[0].correct);
-        assert_eq!((q.feedback_correct.as_deref(), q.feedback_incorrect.as_deref(), q.explanation.as_deref()), (Some("Yes."), Some("No."), Some("Because.")));
+        assert_eq!(
+            (
+                q.feedback_correct.as_deref(),
+                q.feedback_incorrect.as_deref(),
+                q.explanation.as_deref()
+            ),
+            (Some("Yes."), Some("No."), Some("Because."))
+        );
     }
 
     #[test]
@@ -516,7 +721,10 @@ mod tests {
     fn true_false_fill_in_and_numeric_are_inferred() {
         let tf = one("? Rotation stops all corruption.\n= false\n");
         assert_eq!(tf.kind, Kind::TrueFalse);
-        assert_eq!(tf.options.iter().map(|o| o.correct).collect::<Vec<_>>(), vec![false, true]);
+        assert_eq!(
+            tf.options.iter().map(|o| o.correct).collect::<Vec<_>>(),
+            vec![false, true]
+        );
         let fill = one("? The declaration's town?\n= Arusha | arusha, Tanzania\n");
         assert_eq!(fill.kind, Kind::FillIn);
         assert_eq!(fill.answers, vec!["Arusha", "arusha, Tanzania"]);
@@ -530,20 +738,32 @@ mod tests {
     fn matching_ordering_likert_and_text() {
         let m = one("? Match\n- Likelihood -> how probable\n- Impact -> how serious\n");
         assert_eq!(m.kind, Kind::Matching);
-        assert_eq!(m.pairs[1], ("Impact".to_string(), "how serious".to_string()));
+        assert_eq!(
+            m.pairs[1],
+            ("Impact".to_string(), "how serious".to_string())
+        );
         let o = one("? Order\n1. Identify\n2. Assess\n3. Plan\n");
         assert_eq!(o.kind, Kind::Ordering);
         assert_eq!(o.sequence, vec!["Identify", "Assess", "Plan"]);
         let l = one("? I can report misconduct safely.\ntype: likert\n");
         assert_eq!(l.options.len(), 5);
         let custom = one("? Often?\ntype: likert\nscale: Never | Sometimes | Often\n");
-        assert_eq!(custom.options.iter().map(|o| o.text.as_str()).collect::<Vec<_>>(), vec!["Never", "Sometimes", "Often"]);
+        assert_eq!(
+            custom
+                .options
+                .iter()
+                .map(|o| o.text.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Never", "Sometimes", "Often"]
+        );
         assert_eq!(one("? Comments?\ntype: text\n").kind, Kind::Text);
     }
 
     #[test]
     fn several_questions_and_continuation_lines() {
-        let questions = parse_quiz("? First\n  continued *here*\n- [x] a\n- [ ] b\n\n? Second\n= yes\n").unwrap();
+        let questions =
+            parse_quiz("? First\n  continued *here*\n- [x] a\n- [ ] b\n\n? Second\n= yes\n")
+                .unwrap();
         assert_eq!(questions.len(), 2);
         assert_eq!(questions[0].text, "First continued *here*");
         assert_eq!(questions[1].offset, 44);
@@ -551,29 +771,64 @@ mod tests {
 
     #[test]
     fn every_mistake_is_reported_with_its_offset() {
-        let errors = parse_quiz("- [x] orphan\n? Q\n- [?] bad mark\nweight: heavy\ncolour: red\n2. out of order\n").unwrap_err();
-        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.offset, e.message.as_str())).collect();
-        assert_eq!(found, vec![
-            (0, "quiz block must start with a question"),
-            (17, "unknown option mark `[?]`"),
-            (32, "weight `heavy` is not a number"),
-            (46, "unknown quiz setting `colour`"),
-            (58, "ordering step 2 comes where step 1 was expected"),
-        ]);
+        let errors = parse_quiz(
+            "- [x] orphan\n? Q\n- [?] bad mark\nweight: heavy\ncolour: red\n2. out of order\n",
+        )
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.offset, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (0, "quiz block must start with a question"),
+                (17, "unknown option mark `[?]`"),
+                (32, "weight `heavy` is not a number"),
+                (46, "unknown quiz setting `colour`"),
+                (58, "ordering step 2 comes where step 1 was expected"),
+            ]
+        );
     }
 
     #[test]
     fn incomplete_questions_say_what_to_add() {
         assert_eq!(fails("? Q\n").message, "question has no options or answer");
-        assert_eq!(fails("? Q\n- [ ] a\n- [ ] b\n").message, "choice question has no correct option");
-        assert_eq!(fails("? Q\ntype: true-false\n= maybe\n").message, "true-false question needs `= true` or `= false`");
-        assert_eq!(fails("? Q\ntype: likert\n- [x] Agree\n- [ ] Disagree\n").message, "likert question has a correct option");
-        assert_eq!(fails("? Q\n= 5 .. 1\n").message, "range `5 .. 1` starts above its end");
-        assert_eq!(fails("? Q\ntype: unknown\n= a\n").message, "unknown question type `unknown`");
-        assert_eq!(fails("? Q\nid: has space\n= a\n").message, "question id `has space` is not a valid identifier");
-        assert_eq!(fails("? Q\n  > feedback first\n= a\n").message, "option feedback (`>`) must follow an option");
-        let many: String = (0..37).map(|i| format!("- [{}] o{i}\n", if i == 0 { "x" } else { " " })).collect();
-        assert_eq!(fails(&format!("? Q\n{many}")).message, "choice question has 37 options; SCORM 1.2 allows at most 36");
+        assert_eq!(
+            fails("? Q\n- [ ] a\n- [ ] b\n").message,
+            "choice question has no correct option"
+        );
+        assert_eq!(
+            fails("? Q\ntype: true-false\n= maybe\n").message,
+            "true-false question needs `= true` or `= false`"
+        );
+        assert_eq!(
+            fails("? Q\ntype: likert\n- [x] Agree\n- [ ] Disagree\n").message,
+            "likert question has a correct option"
+        );
+        assert_eq!(
+            fails("? Q\n= 5 .. 1\n").message,
+            "range `5 .. 1` starts above its end"
+        );
+        assert_eq!(
+            fails("? Q\ntype: unknown\n= a\n").message,
+            "unknown question type `unknown`"
+        );
+        assert_eq!(
+            fails("? Q\nid: has space\n= a\n").message,
+            "question id `has space` is not a valid identifier"
+        );
+        assert_eq!(
+            fails("? Q\n  > feedback first\n= a\n").message,
+            "option feedback (`>`) must follow an option"
+        );
+        let many: String = (0..37)
+            .map(|i| format!("- [{}] o{i}\n", if i == 0 { "x" } else { " " }))
+            .collect();
+        assert_eq!(
+            fails(&format!("? Q\n{many}")).message,
+            "choice question has 37 options; SCORM 1.2 allows at most 36"
+        );
         assert_eq!(fails("").message, "quiz block has no question");
     }
 }

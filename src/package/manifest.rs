@@ -4,6 +4,7 @@
 
 use super::xml::{XmlResult, XmlWriter};
 use super::{LAUNCH_PAGE, PackageFiles, Sco, Standard, scorm12, scorm2004, scos};
+use crate::config::Completion;
 use crate::model::Course;
 use anyhow::{Result, bail};
 
@@ -55,10 +56,12 @@ pub fn manifest(
                     // Moodle's player navigation needs one non-launchable root item.
                     xml.element("item", &[("identifier", &format!("ITEM-{id}"))], |xml| {
                         xml.text("title", &[], &config.course.title)?;
-                        scos.iter().try_for_each(|sco| item(xml, sco))
+                        scos.iter()
+                            .try_for_each(|sco| item(xml, sco, course, standard))
                     })
                 } else {
-                    scos.iter().try_for_each(|sco| item(xml, sco))
+                    scos.iter()
+                        .try_for_each(|sco| item(xml, sco, course, standard))
                 }
             })
         })?;
@@ -98,7 +101,7 @@ pub fn manifest(
     Ok(xml.finish())
 }
 
-fn item(xml: &mut XmlWriter, sco: &Sco) -> XmlResult {
+fn item(xml: &mut XmlWriter, sco: &Sco, course: &Course, standard: Standard) -> XmlResult {
     let mut attributes = vec![
         ("identifier", sco.item_id.as_str()),
         ("identifierref", sco.resource_id.as_str()),
@@ -106,5 +109,52 @@ fn item(xml: &mut XmlWriter, sco: &Sco) -> XmlResult {
     if let Some(parameters) = &sco.parameters {
         attributes.push(("parameters", parameters));
     }
-    xml.element("item", &attributes, |xml| xml.text("title", &[], sco.title))
+    let info = &course.config.course;
+    // The pass mark goes into the manifest only on request: Moodle's "mastery score overrides
+    // status" then recomputes the status from the raw score, and its 2004 player hands the SCO
+    // a passing score of 1.
+    let mastery = (info.mastery_in_manifest && sco.graded).then(|| *info.mastery_score.get_ref());
+    xml.element("item", &attributes, |xml| {
+        xml.text("title", &[], sco.title)?;
+        match standard {
+            Standard::Scorm12 => {
+                if let Some(mastery) = mastery {
+                    xml.text("adlcp:masteryscore", &[], &format_number(mastery))?;
+                }
+            }
+            _ => {
+                if info.completion == Completion::Pages {
+                    // The run-time reports progress_measure: visiting every page is 1.
+                    xml.empty(
+                        "adlcp:completionThreshold",
+                        &[("completedByMeasure", "true"), ("minProgressMeasure", "1")],
+                    )?;
+                }
+                if let Some(mastery) = mastery {
+                    xml.element("imsss:sequencing", &[], |xml| {
+                        xml.element("imsss:objectives", &[], |xml| {
+                            let attributes = [
+                                ("objectiveID", "PRIMARYOBJ"),
+                                ("satisfiedByMeasure", "true"),
+                            ];
+                            xml.element("imsss:primaryObjective", &attributes, |xml| {
+                                xml.text(
+                                    "imsss:minNormalizedMeasure",
+                                    &[],
+                                    &format_number(mastery / 100.0),
+                                )
+                            })
+                        })
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `80` rather than `80.0`, `0.8` rather than `0.8000000000000002`.
+fn format_number(n: f64) -> String {
+    let rounded = (n * 1e6).round() / 1e6;
+    format!("{rounded}")
 }

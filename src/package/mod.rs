@@ -100,6 +100,8 @@ struct Sco<'a> {
     parameters: Option<String>,
     /// Package files only this SCO uses.
     files: Vec<&'a str>,
+    /// Whether the SCO holds a graded assessment (and so a mastery score applies).
+    graded: bool,
 }
 
 /// Identifiers are `xs:ID`s: they may not start with a digit, so they carry a prefix.
@@ -115,6 +117,7 @@ fn scos<'a>(
             resource_id: format!("RES-{id}"),
             title: &course.config.course.title,
             parameters: None,
+            graded: course.pages().any(|p| p.assessment.is_some()),
             files: files
                 .keys()
                 .map(String::as_str)
@@ -138,6 +141,7 @@ fn scos<'a>(
                 resource_id: format!("RES-{id}-{}", module.slug),
                 title: &module.title,
                 parameters: Some(format!("?module={}", module.slug)),
+                graded: module.pages.iter().any(|p| p.assessment.is_some()),
                 files: std::iter::once(LAUNCH_PAGE).chain(pages).collect(),
             }
         })

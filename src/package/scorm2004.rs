@@ -10,11 +10,13 @@ pub const SCORM_TYPE_ATTRIBUTE: &str = "adlcp:scormType";
 pub const NAMESPACES: &[(&str, &str)] = &[
     ("xmlns", "http://www.imsglobal.org/xsd/imscp_v1p1"),
     ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3"),
+    ("xmlns:imsss", "http://www.imsglobal.org/xsd/imsss"),
     ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
     (
         "xsi:schemaLocation",
         "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd \
 http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd \
+http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd \
 http://ltsc.ieee.org/xsd/LOM lom.xsd",
     ),
 ];

@@ -96,7 +96,8 @@ pub fn render_course(
         .map(|(((page, body), title), page_quiz)| {
             let (body_html, quiz_data) = match page_quiz {
                 Some(page_quiz) => {
-                    let (html, data) = quiz::render_page_quiz(tera, page_quiz, &body.html, mastery)?;
+                    let (html, data) =
+                        quiz::render_page_quiz(tera, page_quiz, &body.html, mastery)?;
                     (html, Some(data))
                 }
                 None => (body.html.clone(), None),
@@ -147,6 +148,8 @@ pub fn render_launch_page(
         course_id: course.config.id(),
         version: course.config.version(),
         resume_prompt: course.config.package.resume_prompt,
+        completion: course.config.course.completion.as_str(),
+        objectives: course.config.course.objectives,
         pages: view
             .modules
             .iter()
@@ -155,6 +158,7 @@ pub fn render_launch_page(
                     id: p.id,
                     href: p.href,
                     module: m.slug,
+                    kind: p.kind,
                 })
             })
             .collect(),
@@ -271,6 +275,7 @@ struct PageLinkView<'a> {
     id: &'a str,
     title: &'a str,
     href: &'a str,
+    kind: &'a str,
 }
 
 impl<'a> CourseView<'a> {
@@ -310,6 +315,7 @@ impl<'a> CourseView<'a> {
                             id: &page.id,
                             title: titles.next().map_or("", String::as_str),
                             href: &page.href,
+                            kind: page.kind(),
                         })
                         .collect(),
                 })
@@ -352,6 +358,9 @@ struct RuntimeData<'a> {
     course_id: &'a str,
     version: &'a str,
     resume_prompt: bool,
+    /// course.toml's completion rule.
+    completion: &'a str,
+    objectives: bool,
     pages: Vec<RuntimePage<'a>>,
 }
 
@@ -360,4 +369,6 @@ struct RuntimePage<'a> {
     id: &'a str,
     href: &'a str,
     module: &'a str,
+    /// `page`, `assessment` or `survey`.
+    kind: &'a str,
 }

@@ -36,7 +36,11 @@ pub struct PageQuiz {
 
 /// Assigns ids and gathers each page's quiz. `bodies` are the pages' Markdown renders in
 /// course order; their quizzes move into the result.
-pub fn gather_quizzes(course: &Course, bodies: &mut [RenderedMarkdown], diagnostics: &mut Diagnostics) -> Vec<Option<PageQuiz>> {
+pub fn gather_quizzes(
+    course: &Course,
+    bodies: &mut [RenderedMarkdown],
+    diagnostics: &mut Diagnostics,
+) -> Vec<Option<PageQuiz>> {
     let pages: Vec<&Page> = course.pages().collect();
     let mut seen: HashMap<String, String> = HashMap::new();
     for (page, body) in pages.iter().zip(bodies.iter_mut()) {
@@ -44,7 +48,10 @@ pub fn gather_quizzes(course: &Course, bodies: &mut [RenderedMarkdown], diagnost
         let mut n = 0;
         for question in body.quizzes.iter_mut().flatten() {
             n += 1;
-            let id = question.id.clone().unwrap_or_else(|| format!("{}-{n}", page.id.replace('/', "-")));
+            let id = question
+                .id
+                .clone()
+                .unwrap_or_else(|| format!("{}-{n}", page.id.replace('/', "-")));
             if let Some(first) = seen.insert(id.clone(), page.source.clone()) {
                 diagnostics.push(
                     Diagnostic::error(&page.source, Some(lines.position(question.offset)), format!("question id `{id}` is already used in `{first}`"))
@@ -54,7 +61,11 @@ pub fn gather_quizzes(course: &Course, bodies: &mut [RenderedMarkdown], diagnost
             question.id = Some(id);
         }
     }
-    let by_source: HashMap<&str, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.as_str(), i)).collect();
+    let by_source: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source.as_str(), i))
+        .collect();
     let pools: Vec<Vec<Question>> = pages
         .iter()
         .map(|page| pool_questions(page, &by_source, bodies, diagnostics))
@@ -82,8 +93,15 @@ pub fn gather_quizzes(course: &Course, bodies: &mut [RenderedMarkdown], diagnost
         .collect()
 }
 
-fn pool_questions(page: &Page, by_source: &HashMap<&str, usize>, bodies: &[RenderedMarkdown], diagnostics: &mut Diagnostics) -> Vec<Question> {
-    let Some(settings) = &page.assessment else { return Vec::new() };
+fn pool_questions(
+    page: &Page,
+    by_source: &HashMap<&str, usize>,
+    bodies: &[RenderedMarkdown],
+    diagnostics: &mut Diagnostics,
+) -> Vec<Question> {
+    let Some(settings) = &page.assessment else {
+        return Vec::new();
+    };
     let dir = page.source.rsplit_once('/').map_or("", |(dir, _)| dir);
     let mut questions = Vec::new();
     for reference in &settings.pool {
@@ -99,7 +117,13 @@ fn pool_questions(page: &Page, by_source: &HashMap<&str, usize>, bodies: &[Rende
     questions
 }
 
-fn check_page(page: &Page, mode: Mode, blocks: &[Vec<Question>], pool: &[Question], diagnostics: &mut Diagnostics) {
+fn check_page(
+    page: &Page,
+    mode: Mode,
+    blocks: &[Vec<Question>],
+    pool: &[Question],
+    diagnostics: &mut Diagnostics,
+) {
     let lines = LineIndex::new(&page.markdown, page.body_line_offset);
     let questions: Vec<&Question> = blocks.iter().flatten().chain(pool).collect();
     match mode {
@@ -122,7 +146,9 @@ fn check_page(page: &Page, mode: Mode, blocks: &[Vec<Question>], pool: &[Questio
             if !questions.iter().any(|q| q.kind.is_scored()) {
                 diagnostics.push(
                     Diagnostic::error(&page.source, None, "assessment page has no scored question")
-                        .with_help("add ```quiz blocks to the page, or a `pool` of pages that have them"),
+                        .with_help(
+                            "add ```quiz blocks to the page, or a `pool` of pages that have them",
+                        ),
                 );
             }
             if let Some(settings) = &page.assessment {
@@ -137,7 +163,14 @@ fn check_page(page: &Page, mode: Mode, blocks: &[Vec<Question>], pool: &[Questio
                 if let Some(mark) = settings.pass_mark
                     && !(0.0..=100.0).contains(&mark)
                 {
-                    diagnostics.push(Diagnostic::error(&page.source, None, format!("pass_mark {mark} is outside 0–100")).with_help("the pass mark is a percentage, e.g. `pass_mark = 80`"));
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &page.source,
+                            None,
+                            format!("pass_mark {mark} is outside 0–100"),
+                        )
+                        .with_help("the pass mark is a percentage, e.g. `pass_mark = 80`"),
+                    );
                 }
             }
         }
@@ -147,7 +180,12 @@ fn check_page(page: &Page, mode: Mode, blocks: &[Vec<Question>], pool: &[Questio
 
 /// Replaces the page's quiz placeholders with their HTML and returns the JSON the quiz
 /// script reads (`None` for a page without questions).
-pub fn render_page_quiz(tera: &Tera, quiz: &PageQuiz, html: &str, course_mastery: f64) -> Result<(String, String)> {
+pub fn render_page_quiz(
+    tera: &Tera,
+    quiz: &PageQuiz,
+    html: &str,
+    course_mastery: f64,
+) -> Result<(String, String)> {
     let mut html = html.to_string();
     let all: Vec<&Question> = quiz.blocks.iter().flatten().chain(&quiz.pool).collect();
     let views: Vec<QuestionView> = all.iter().map(|q| QuestionView::new(q)).collect();
@@ -156,8 +194,19 @@ pub fn render_page_quiz(tera: &Tera, quiz: &PageQuiz, html: &str, course_mastery
         context.insert("questions", questions);
         context.insert("mode", &quiz.mode);
         context.insert("form", &form);
-        context.insert("immediate", &quiz.settings.as_ref().is_some_and(|s| s.feedback == FeedbackTiming::Immediate));
-        tera.render("quiz.html", &context).map_err(|err| anyhow!("template quiz.html: {}", crate::templates::describe_tera_error(&err)))
+        context.insert(
+            "immediate",
+            &quiz
+                .settings
+                .as_ref()
+                .is_some_and(|s| s.feedback == FeedbackTiming::Immediate),
+        );
+        tera.render("quiz.html", &context).map_err(|err| {
+            anyhow!(
+                "template quiz.html: {}",
+                crate::templates::describe_tera_error(&err)
+            )
+        })
     };
     if quiz.mode == Mode::Check {
         let mut first = 0;
@@ -204,7 +253,12 @@ struct QuestionView<'a> {
 
 impl<'a> QuestionView<'a> {
     fn new(q: &'a Question) -> Self {
-        let mut right: Vec<(usize, &str)> = q.pairs.iter().enumerate().map(|(i, (_, r))| (i, r.as_str())).collect();
+        let mut right: Vec<(usize, &str)> = q
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (_, r))| (i, r.as_str()))
+            .collect();
         right.sort_by(|a, b| a.1.cmp(b.1));
         QuestionView {
             id: q.id.as_deref().unwrap_or_default(),
@@ -214,7 +268,12 @@ impl<'a> QuestionView<'a> {
             options: q.options.iter().map(|o| o.text.as_str()).collect(),
             left: q.pairs.iter().map(|(l, _)| l.as_str()).collect(),
             right,
-            steps: q.sequence.iter().enumerate().map(|(i, s)| (i, s.as_str())).collect(),
+            steps: q
+                .sequence
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, s.as_str()))
+                .collect(),
         }
     }
 }
@@ -255,7 +314,13 @@ impl<'a> QuestionKey<'a> {
             id: q.id.as_deref().unwrap_or_default(),
             kind: q.kind,
             weight: q.weight,
-            correct: q.options.iter().enumerate().filter(|(_, o)| o.correct).map(|(i, _)| i).collect(),
+            correct: q
+                .options
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.correct)
+                .map(|(i, _)| i)
+                .collect(),
             options: q.options.len(),
             answers: &q.answers,
             case_sensitive: q.case_sensitive,

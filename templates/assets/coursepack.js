@@ -77,7 +77,7 @@
 
   function decodeVisited(text) {
     var visited = {};
-    var parts = String(text || '').split('|');
+    var parts = String(text || '').split('|', 3);
     if (parts[0] !== '1' || parts[1] !== fingerprint) return visited;
     try {
       var binary = atob(parts[2].replace(/-/g, '+').replace(/_/g, '/'));
@@ -88,6 +88,50 @@
       return {};
     }
     return visited;
+  }
+
+  // Quiz pages keep their state (answers, attempt, score) after the visited pages, as JSON
+  // keyed by the page's place in the sorted ids: `1|fp|bits|{"k":{...}}`. When the whole no
+  // longer fits the standard's limit, details go first (option order, knowledge-check
+  // answers, answers of submitted attempts, answers in progress), never the limit.
+  var DEGRADE = [
+    function (s) { delete s.o; },
+    function (s) { if (s.k) { delete s.k; delete s.r; } },
+    function (s) { if (s.s) delete s.r; },
+    function (s) { delete s.r; }
+  ];
+
+  function encodeSuspend(limit) {
+    var base = encodeVisited(visited);
+    var states = {};
+    Object.keys(quizStates).forEach(function (id) {
+      var i = sortedIds.indexOf(id);
+      if (i >= 0 && quizStates[id]) states[i.toString(36)] = quizStates[id];
+    });
+    if (!Object.keys(states).length) return base;
+    var text = base + '|' + JSON.stringify(states);
+    for (var step = 0; text.length > limit && step < DEGRADE.length; step++) {
+      states = JSON.parse(JSON.stringify(states));
+      Object.keys(states).forEach(function (k) { DEGRADE[step](states[k]); });
+      text = base + '|' + JSON.stringify(states);
+    }
+    return text.length <= limit ? text : base;
+  }
+
+  function decodeQuizStates(text) {
+    var states = {};
+    var parts = String(text || '').split('|');
+    if (parts[0] !== '1' || parts[1] !== fingerprint || parts.length < 4) return states;
+    try {
+      var saved = JSON.parse(parts.slice(3).join('|'));
+      Object.keys(saved).forEach(function (k) {
+        var id = sortedIds[parseInt(k, 36)];
+        if (id) states[id] = saved[k];
+      });
+    } catch (e) {
+      return {};
+    }
+    return states;
   }
 
   /* ---------------------------------------------------------------- LMS adapters */
@@ -134,11 +178,17 @@
         entry: 'cmi.core.entry',
         mode: 'cmi.core.lesson_mode',
         exit: 'cmi.core.exit',
-        sessionTime: 'cmi.core.session_time'
+        sessionTime: 'cmi.core.session_time',
+        scoreRaw: 'cmi.core.score.raw',
+        scoreMin: 'cmi.core.score.min',
+        scoreMax: 'cmi.core.score.max',
+        mastery: 'cmi.student_data.mastery_score'
       },
+      version: '1.2',
       sessionTime: timespan12,
       notStarted: ['not attempted', ''],
-      normalExit: ''
+      normalExit: '',
+      suspendLimit: 4096
     };
   }
 
@@ -157,8 +207,16 @@
         mode: 'cmi.mode',
         exit: 'cmi.exit',
         sessionTime: 'cmi.session_time',
-        progress: 'cmi.progress_measure'
+        progress: 'cmi.progress_measure',
+        success: 'cmi.success_status',
+        scoreScaled: 'cmi.score.scaled',
+        scoreRaw: 'cmi.score.raw',
+        scoreMin: 'cmi.score.min',
+        scoreMax: 'cmi.score.max',
+        mastery: 'cmi.scaled_passing_score'
       },
+      version: '2004',
+      suspendLimit: 64000,
       sessionTime: duration2004,
       // 2004 keeps location and suspend_data only for a resumed attempt; reading them
       // otherwise is error 403 (not initialised).
@@ -182,7 +240,9 @@
         return true;
       },
       finish: function () { return this.commit(); },
-      el: { location: 'location', suspend: 'suspend', status: 'status', entry: 'entry', mode: 'mode', exit: 'exit', sessionTime: 'time' },
+      el: { location: 'location', suspend: 'suspend', status: 'status', entry: 'entry', mode: 'mode', exit: 'exit', sessionTime: 'time', scoreRaw: 'score', success: 'success' },
+      version: 'local',
+      suspendLimit: 64000,
       sessionTime: function (ms) { return String(ms); },
       notStarted: [''],
       normalExit: ''
@@ -196,6 +256,11 @@
   var visited = {};
   var current = -1;
   var completed = false;
+  var alreadyCompleted = false; // the LMS said so at launch: never downgraded
+  var quizStates = {};
+  var lmsMastery = null;
+  var interactionCount = 0;
+  var reported = {};
   var reviewOnly = false; // browse/review mode: look, do not change the record
   var finished = false;
 
@@ -229,16 +294,141 @@
 
   function record() {
     if (reviewOnly || finished) return;
-    var page = pages[current];
-    lms.set(lms.el.location, page.id);
-    lms.set(lms.el.suspend, encodeVisited(visited));
+    if (current >= 0) lms.set(lms.el.location, pages[current].id);
+    lms.set(lms.el.suspend, encodeSuspend(lms.suspendLimit));
     var count = countVisited();
-    if (lms.el.progress) lms.set(lms.el.progress, (count / pages.length).toFixed(4).replace(/\.?0+$/, '') || '0');
-    if (!completed && count === pages.length) {
-      completed = true;
-      lms.set(lms.el.status, 'completed');
-    }
+    if (lms.el.progress) setOnce(lms.el.progress, (count / pages.length).toFixed(4).replace(/\.?0+$/, '') || '0');
+    report(evaluate());
     save();
+  }
+
+  /** Sets an element only when its value changes: fewer calls, and no needless LMS work. */
+  function setOnce(element, value) {
+    if (!element || reported[element] === String(value)) return;
+    if (lms.set(element, value)) reported[element] = String(value);
+  }
+
+  /** The latest result of an assessment page: its submitted attempt, else the one before. */
+  function pageResult(id) {
+    var s = quizStates[id];
+    if (!s) return null;
+    if (s.s && typeof s.c === 'number') return { score: s.c, passed: !!s.p };
+    if (s.l) return { score: s.l[0], passed: !!s.l[1] };
+    return null;
+  }
+
+  /** Completion and success from visited pages and assessment results, by course.toml's rule. */
+  function evaluate() {
+    var assessments = pages.filter(function (p) { return p.kind === 'assessment'; });
+    var results = assessments.map(function (p) { return pageResult(p.id); });
+    var submitted = results.filter(function (r) { return r; });
+    var allSubmitted = assessments.length > 0 && submitted.length === assessments.length;
+    var pagesDone = countVisited() === pages.length;
+    var met = data.completion === 'pages' || !assessments.length ? pagesDone
+      : data.completion === 'assessment' ? allSubmitted : pagesDone && allSubmitted;
+    var score = submitted.length
+      ? Math.round(100 * submitted.reduce(function (sum, r) { return sum + r.score; }, 0) / submitted.length) / 100
+      : null;
+    var success = allSubmitted ? (results.every(function (r) { return r.passed; }) ? 'passed' : 'failed') : 'unknown';
+    return { completed: met || alreadyCompleted, score: score, success: success };
+  }
+
+  function report(result) {
+    completed = result.completed && result.success !== 'failed';
+    if (result.score !== null && lms.el.scoreRaw) {
+      setOnce(lms.el.scoreMin, '0');
+      setOnce(lms.el.scoreMax, '100');
+      setOnce(lms.el.scoreRaw, String(result.score));
+      if (lms.el.scoreScaled) setOnce(lms.el.scoreScaled, String(result.score / 100));
+    }
+    if (lms.version === '1.2' || lms.version === 'local') {
+      var status = result.completed
+        ? (result.success === 'unknown' ? 'completed' : result.success)
+        : (result.success === 'failed' ? 'failed' : 'incomplete');
+      setOnce(lms.el.status, status);
+    } else {
+      setOnce(lms.el.status, result.completed ? 'completed' : 'incomplete');
+      if (result.success !== 'unknown') setOnce(lms.el.success, result.success);
+    }
+  }
+
+  /* ---------------------------------------------------------------- interactions */
+
+  function cap(text, n) { return String(text).slice(0, n); }
+
+  /** Writes one answer as the next cmi.interactions.n record, in the LMS's version's format. */
+  function writeInteraction(r) {
+    if (lms.version === 'local') return;
+    var v12 = lms.version === '1.2';
+    var n = interactionCount++;
+    var at = 'cmi.interactions.' + n + '.';
+    var type = { single: 'choice', multiple: 'choice', 'true-false': 'true-false', 'fill-in': 'fill-in', numeric: 'numeric',
+      matching: 'matching', ordering: 'sequencing', likert: 'likert', text: v12 ? 'fill-in' : 'long-fill-in' }[r.kind];
+    var list = v12 ? ',' : '[,]';
+    var pair = v12 ? '.' : '[.]';
+    function response(value) {
+      if (r.kind === 'matching') return value.map(function (p) { return p.join(pair); }).join(list);
+      if (Array.isArray(value)) return value.join(list);
+      if (r.kind === 'true-false' && v12) return value === 'true' ? 't' : 'f';
+      return String(value);
+    }
+    // The id comes first and the type before responses (2004 error 408 otherwise).
+    lms.set(at + 'id', r.id);
+    lms.set(at + 'type', type);
+    if (!v12 && r.description) lms.set(at + 'description', cap(r.description.replace(/^\{+/, ''), 250));
+    var given = response(r.response);
+    if (given !== '') {
+      given = r.kind === 'text' || r.kind === 'fill-in' ? given.replace(/^\{+/, '') : given;
+      lms.set(at + (v12 ? 'student_response' : 'learner_response'), cap(given, v12 ? 255 : (r.kind === 'text' ? 4000 : 250)));
+    }
+    var patterns = [];
+    if (r.kind === 'fill-in') {
+      patterns = r.correct.slice(0, v12 ? 1 : 5).map(function (a) { return (!v12 && r.caseSensitive ? '{case_matters=true}' : '') + a; });
+    } else if (r.kind === 'numeric') {
+      patterns = v12 ? (r.correct[0] === r.correct[1] ? [String(r.correct[0])] : []) : [r.correct[0] + '[:]' + r.correct[1]];
+    } else if (r.correct !== undefined) {
+      patterns = [response(r.correct)];
+    }
+    patterns.forEach(function (pattern, i) { lms.set(at + 'correct_responses.' + i + '.pattern', cap(pattern, v12 ? 255 : 4000)); });
+    lms.set(at + 'result', v12 || r.result !== 'wrong' ? r.result : 'incorrect');
+    lms.set(at + 'weighting', String(r.weight));
+    lms.set(at + 'latency', lms.sessionTime(r.latencyMs));
+    var now = new Date();
+    if (v12) lms.set(at + 'time', pad(now.getHours(), 2) + ':' + pad(now.getMinutes(), 2) + ':' + pad(now.getSeconds(), 2));
+    else lms.set(at + 'timestamp', new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 19));
+  }
+
+  /** Reports an assessment page's result as an objective, when the course asks for objectives. */
+  function writeObjective(pageId, result) {
+    if (!data.objectives || lms.version === 'local') return;
+    var id = 'assessment-' + pageId.replace(/\//g, '-');
+    var count = parseInt(lms.get('cmi.objectives._count'), 10) || 0;
+    var n = count;
+    for (var i = 0; i < count; i++) {
+      if (lms.get('cmi.objectives.' + i + '.id') === id) { n = i; break; }
+    }
+    var at = 'cmi.objectives.' + n + '.';
+    if (n === count) lms.set(at + 'id', id);
+    lms.set(at + 'score.min', '0');
+    lms.set(at + 'score.max', '100');
+    lms.set(at + 'score.raw', String(result.score));
+    if (lms.version === '1.2') {
+      lms.set(at + 'status', result.passed ? 'passed' : 'failed');
+    } else {
+      lms.set(at + 'score.scaled', String(result.score / 100));
+      lms.set(at + 'success_status', result.passed ? 'passed' : 'failed');
+      lms.set(at + 'completion_status', 'completed');
+    }
+  }
+
+  /** A quiz page sent its state, and maybe answers and an assessment result. */
+  function quizMessage(message) {
+    if (pageIndex[message.page] === undefined || finished) return;
+    quizStates[message.page] = message.state;
+    if (reviewOnly) return;
+    (message.interactions || []).forEach(writeInteraction);
+    if (message.result) writeObjective(message.page, message.result);
+    record();
   }
 
   function countVisited() {
@@ -303,7 +493,12 @@
 
   window.addEventListener('message', function (event) {
     if (event.source !== frame.contentWindow || !event.data || typeof event.data !== 'object') return;
-    if (event.data.coursepack === 'page') arrived(event.data.id);
+    if (event.data.coursepack === 'page') {
+      arrived(event.data.id);
+      // The page's quiz script waits for its saved state before it lays itself out.
+      event.source.postMessage({ coursepack: 'restore', state: quizStates[event.data.id] || null, mastery: lmsMastery }, '*');
+    }
+    if (event.data.coursepack === 'quiz') quizMessage(event.data);
     if (event.data.coursepack === 'next') show(current + 1);
     if (event.data.coursepack === 'previous') show(current - 1);
   });
@@ -369,11 +564,21 @@
     var mode = lms.get(lms.el.mode);
     reviewOnly = mode === 'browse' || mode === 'review';
     var resuming = !lms.resumeOnly || lms.get(lms.el.entry) === 'resume';
-    visited = resuming ? decodeVisited(lms.get(lms.el.suspend)) : {};
+    var suspended = resuming ? lms.get(lms.el.suspend) : '';
+    visited = decodeVisited(suspended);
+    quizStates = decodeQuizStates(suspended);
     var status = lms.get(lms.el.status);
-    completed = status === 'completed' || status === 'passed';
+    alreadyCompleted = status === 'completed' || status === 'passed';
+    completed = alreadyCompleted;
+    reported[lms.el.status] = status;
+    if (lms.el.mastery && lms.version !== 'local') {
+      var mastery = parseFloat(lms.get(lms.el.mastery));
+      if (!isNaN(mastery)) lmsMastery = lms.version === '2004' ? mastery * 100 : mastery;
+    }
+    interactionCount = lms.version === 'local' ? 0 : parseInt(lms.get('cmi.interactions._count'), 10) || 0;
     if (!reviewOnly && lms.notStarted.indexOf(status) >= 0) {
       lms.set(lms.el.status, 'incomplete');
+      reported[lms.el.status] = 'incomplete';
     }
     var bookmark = pageIndex[params.get('page')];
     var saved = resuming ? pageIndex[lms.get(lms.el.location)] : undefined;

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, normalize, extname, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -163,4 +164,50 @@ export function coursePages(packageDir) {
   const html = readFileSync(join(packageDir, 'index.html'), 'utf8');
   const json = html.match(/<script type="application\/json" id="cp-data">([\s\S]*?)<\/script>/)[1];
   return JSON.parse(json).pages.map((p) => p.id);
+}
+
+/** What differs between the SCORM versions, for assertions. */
+export const STANDARDS = {
+  scorm12: {
+    init: 'LMSInitialize', finish: 'LMSFinish', set: 'LMSSetValue', commit: 'LMSCommit',
+    read: ({ cmi }) => ({
+      status: cmi.core.lesson_status,
+      location: cmi.core.lesson_location,
+      suspend: cmi.suspend_data,
+      exit: cmi.core.exit,
+      sessionTime: cmi.core.session_time,
+    }),
+    // What an LMS hands the next launch after exit=suspend.
+    resumeData: (r) => ({ core: { entry: 'resume', lesson_status: r.status, lesson_location: r.location }, suspend_data: r.suspend }),
+    sessionTime: /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/,
+    statusElement: 'cmi.core.lesson_status',
+    finalExit: '',
+  },
+  scorm2004: {
+    init: 'Initialize', finish: 'Terminate', set: 'SetValue', commit: 'Commit',
+    read: ({ cmi }) => ({
+      status: cmi.completion_status,
+      location: cmi.location,
+      suspend: cmi.suspend_data,
+      exit: cmi.exit,
+      sessionTime: cmi.session_time,
+      progress: cmi.progress_measure,
+    }),
+    resumeData: (r) => ({ entry: 'resume', completion_status: r.status, location: r.location, suspend_data: r.suspend }),
+    sessionTime: /^PT(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?$/,
+    statusElement: 'cmi.completion_status',
+    finalExit: 'normal',
+  },
+};
+
+/** Initialize and Terminate once each, first and last, and no call the LMS refused. */
+export function assertCleanSession(calls, s) {
+  const names = calls.map((c) => c.name);
+  assert.equal(names.filter((n) => n === s.init).length, 1, 'initialized once');
+  assert.equal(names.filter((n) => n === s.finish).length, 1, 'terminated once');
+  assert.equal(names[0], s.init);
+  assert.equal(names[names.length - 1], s.finish);
+  // Reading the passing score an LMS did not supply is 403 by the 2004 specification.
+  const refused = calls.filter((c) => c.error !== '0' && !(c.args[0] === 'cmi.scaled_passing_score' && c.error === '403'));
+  assert.deepEqual(refused, [], 'no API call returned an error');
 }

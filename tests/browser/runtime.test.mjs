@@ -5,40 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, sampleCourse,
+  STANDARDS, assertCleanSession,
 } from './harness.mjs';
 
-const STANDARDS = {
-  scorm12: {
-    init: 'LMSInitialize', finish: 'LMSFinish', set: 'LMSSetValue', commit: 'LMSCommit',
-    read: ({ cmi }) => ({
-      status: cmi.core.lesson_status,
-      location: cmi.core.lesson_location,
-      suspend: cmi.suspend_data,
-      exit: cmi.core.exit,
-      sessionTime: cmi.core.session_time,
-    }),
-    // What an LMS hands the next launch after exit=suspend.
-    resumeData: (r) => ({ core: { entry: 'resume', lesson_status: r.status, lesson_location: r.location }, suspend_data: r.suspend }),
-    sessionTime: /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/,
-    statusElement: 'cmi.core.lesson_status',
-    finalExit: '',
-  },
-  scorm2004: {
-    init: 'Initialize', finish: 'Terminate', set: 'SetValue', commit: 'Commit',
-    read: ({ cmi }) => ({
-      status: cmi.completion_status,
-      location: cmi.location,
-      suspend: cmi.suspend_data,
-      exit: cmi.exit,
-      sessionTime: cmi.session_time,
-      progress: cmi.progress_measure,
-    }),
-    resumeData: (r) => ({ entry: 'resume', completion_status: r.status, location: r.location, suspend_data: r.suspend }),
-    sessionTime: /^PT(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?$/,
-    statusElement: 'cmi.completion_status',
-    finalExit: 'normal',
-  },
-};
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -110,17 +79,6 @@ for (const [standard, s] of Object.entries(STANDARDS)) {
       await server.close();
     }
   });
-}
-
-/** Initialize and Terminate once each, first and last, and no call the LMS refused. */
-function assertCleanSession(calls, s) {
-  const names = calls.map((c) => c.name);
-  assert.equal(names.filter((n) => n === s.init).length, 1, 'initialized once');
-  assert.equal(names.filter((n) => n === s.finish).length, 1, 'terminated once');
-  assert.equal(names[0], s.init);
-  assert.equal(names[names.length - 1], s.finish);
-  const refused = calls.filter((c) => c.error !== '0');
-  assert.deepEqual(refused, [], 'no API call returned an error');
 }
 
 test('scorm12 with one SCO per module: the module SCO tracks only its own pages', async () => {

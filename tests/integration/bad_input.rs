@@ -53,7 +53,7 @@ fn unknown_key() {
     assert_build_fails(
         &course,
         &format!(
-            "COURSE/course.toml:6:1: error: unknown key `titel`, expected one of `id`, `title`, `version`, `language`, `description`, `authors`, `keywords`, `learning_minutes`, `completion`\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
+            "COURSE/course.toml:6:1: error: unknown key `titel`, expected one of `id`, `title`, `version`, `language`, `description`, `authors`, `keywords`, `learning_minutes`, `completion`, `mastery_score`, `mastery_in_manifest`, `objectives`\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
             footer("1 error and 0 warnings")
         ),
     );
@@ -233,7 +233,7 @@ fn yaml_front_matter_is_as_strict_as_toml() {
     assert_build_fails(
         &course,
         &format!(
-            "COURSE/01-intro/01-welcome.md:3:1: error: unknown key `layout`, expected one of title, description\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
+            "COURSE/01-intro/01-welcome.md:3:1: error: unknown key `layout`, expected one of title, description, assessment, survey\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
             footer("1 error and 0 warnings")
         ),
     );
@@ -278,5 +278,48 @@ fn not_a_course_folder() {
             "error: {} has no course.toml; is this a course folder?\n",
             dir.path().canonicalize().unwrap().display()
         )
+    );
+}
+
+#[test]
+fn quiz_mistakes_name_the_line_inside_the_block_and_what_to_do() {
+    let page = "# Quiz\n\n```quiz\n? Which is right?\n- [x] a\n- [x] b\n\n? Year?\n= 2003\nweight: heavy\n```\n";
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), ("01-intro/01-quiz.md", page)]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-quiz.md:4:1: error: single-choice question has 2 correct options\n  help: mark one, or make it `type: multiple`\n\
+         COURSE/01-intro/01-quiz.md:10:1: error: weight `heavy` is not a number\n  help: use a number of points such as `2` or `0.5`\n{}",
+            footer("2 errors and 0 warnings")
+        ),
+    );
+}
+
+#[test]
+fn assessment_and_survey_rules() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-test.md",
+            "+++\n[assessment]\ndraw = 5\n+++\n# Test\n\n```quiz\n? Q\nid: same\n= yes\n```\n",
+        ),
+        (
+            "01-intro/02-survey.md",
+            "---\nsurvey: true\n---\n# Survey\n\n```quiz\n? Q\nid: same\n= yes\n```\n",
+        ),
+        (
+            "01-intro/03-both.md",
+            "+++\nassessment = true\nsurvey = true\n+++\n# Both\n",
+        ),
+    ]);
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/01-intro/01-test.md: error: assessment draws 5 questions from a pool of 1\n  help: set `draw` between 1 and the number of questions, or add questions to the pool\n\
+         COURSE/01-intro/02-survey.md:7:1: error: question id `same` is already used in `01-intro/01-test.md`\n  help: question ids are reported to the LMS and must be unique in the course: change `id:`\n\
+         COURSE/01-intro/02-survey.md:7:1: error: survey page has a scored fill-in question\n  help: surveys take `type: likert` and `type: text` questions; put scored questions on another page\n\
+         COURSE/01-intro/03-both.md: error: page is both an assessment and a survey\n  help: a survey is never scored: keep `survey = true` or `assessment`, not both\n{}",
+            footer("4 errors and 0 warnings")
+        ),
     );
 }

@@ -301,7 +301,7 @@ fn check_reports_success_and_writes_nothing() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stdout(&output).ends_with("ok, 13 pages in 5 modules, 0 warnings\n"),
+        stdout(&output).ends_with("ok, 15 pages in 6 modules, 0 warnings\n"),
         "{}",
         stdout(&output)
     );
@@ -357,4 +357,81 @@ fn several_standards_and_courses_in_one_build() {
         out.path().to_str().unwrap(),
     ]);
     assert!(quiet.status.success() && quiet.stdout.is_empty() && quiet.stderr.is_empty());
+}
+
+/// Copies the sample course to a temporary folder, with `course.toml` edited by `edit`.
+fn sample_copy(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &to.join(entry.file_name()));
+            } else {
+                std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&sample_course(), &dir.path().join("course"));
+    let toml = dir.path().join("course/course.toml");
+    std::fs::write(&toml, edit(&std::fs::read_to_string(&toml).unwrap())).unwrap();
+    dir
+}
+
+#[test]
+fn mastery_score_in_the_manifest_on_request_and_still_valid() {
+    let copy = sample_copy(|toml| {
+        toml.replace(
+            "mastery_score = 80",
+            "mastery_score = 75\nmastery_in_manifest = true",
+        )
+    });
+    let course = copy.path().join("course");
+    for (standard, extra, expected) in [
+        (
+            "scorm12",
+            &[][..],
+            "<adlcp:masteryscore>75</adlcp:masteryscore>",
+        ),
+        (
+            "scorm12",
+            &["--sco-per-module"][..],
+            "<adlcp:masteryscore>75</adlcp:masteryscore>",
+        ),
+        (
+            "scorm2004",
+            &[][..],
+            "<imsss:minNormalizedMeasure>0.75</imsss:minNormalizedMeasure>",
+        ),
+        (
+            "scorm2004",
+            &["--sco-per-module"][..],
+            "<imsss:minNormalizedMeasure>0.75</imsss:minNormalizedMeasure>",
+        ),
+    ] {
+        let zip = build(
+            &course,
+            standard,
+            &copy.path().join(format!("{standard}{}", extra.len())),
+            extra,
+        );
+        let manifest = entry_text(&zip, "imsmanifest.xml");
+        assert!(
+            manifest.contains(expected),
+            "{standard} {extra:?}:\n{manifest}"
+        );
+        // Per module, only the module with the assessment carries a mastery score.
+        assert_eq!(manifest.matches(expected).count(), 1, "{manifest}");
+        if let Some((passed, report)) = check_package(&zip) {
+            assert!(passed, "{standard} {extra:?}:\n{report}");
+        }
+    }
+    // Off by default: the sample course's own manifests carry none.
+    let out = tempfile::tempdir().unwrap();
+    let manifest = entry_text(
+        &build(&sample_course(), "scorm12", out.path(), &[]),
+        "imsmanifest.xml",
+    );
+    assert!(!manifest.contains("masteryscore"));
 }
