@@ -45,13 +45,12 @@ pub fn gather_quizzes(
     let mut seen: HashMap<String, String> = HashMap::new();
     for (page, body) in pages.iter().zip(bodies.iter_mut()) {
         let lines = LineIndex::new(&page.markdown, page.body_line_offset);
-        let mut n = 0;
-        for question in body.quizzes.iter_mut().flatten() {
-            n += 1;
+        for (n, question) in body.quizzes.iter_mut().flatten().enumerate() {
+            let position = n + 1;
             let id = question
                 .id
                 .clone()
-                .unwrap_or_else(|| format!("{}-{n}", page.id.replace('/', "-")));
+                .unwrap_or_else(|| format!("{}-{position}", page.id.replace('/', "-")));
             if let Some(first) = seen.insert(id.clone(), page.source.clone()) {
                 diagnostics.push(
                     Diagnostic::error(&page.source, Some(lines.position(question.offset)), format!("question id `{id}` is already used in `{first}`"))
