@@ -24,11 +24,12 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-async function withLms(standard, cmi, body) {
-  const server = await startServer(packages[standard], standard);
+async function withLms(name, cmi, body) {
+  const standard = name === 'objectives' ? 'scorm2004' : name;
+  const server = await startServer(packages[name], standard);
   try {
     const session = await openLms(browser, server, cmi);
-    await body({ ...session, server, content: session.sco.frameLocator('#cp-frame'), pages: coursePages(packages[standard]) });
+    await body({ ...session, server, content: session.sco.frameLocator('#cp-frame'), pages: coursePages(packages[name]) });
     assert.deepEqual(session.problems, []);
     await session.page.close();
   } finally {
@@ -223,5 +224,48 @@ test('scorm2004: a knowledge check gives feedback at once and is reported unscor
     ]);
     assert.equal(cmi.score.raw, '', 'knowledge checks are not scored');
     assert.equal(cmi.success_status, 'unknown');
+  });
+});
+
+test('scorm2004 with completion = "assessment" and objectives: the assessment completes the course', async () => {
+  const { cpSync, readFileSync: read, writeFileSync: write, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const copy = join(mkdtempSync(join(tmpdir(), 'coursepack-objectives-')), 'course');
+  cpSync(sampleCourse, copy, { recursive: true });
+  const toml = join(copy, 'course.toml');
+  write(toml, read(toml, 'utf8').replace('completion = "pages"', 'completion = "assessment"\nobjectives = true'));
+  packages.objectives = buildAndUnpack(copy, 'scorm2004');
+  await withLms('objectives', {}, async ({ sco, content, page, server }) => {
+    await waitForPage(sco, coursePages(packages.objectives)[0]);
+    await goTo(sco, FINAL);
+    await takeAssessment(content, true);
+    await closeSco(page, 'Terminate');
+    const { cmi } = server.commits.at(-1);
+    assert.equal(cmi.completion_status, 'completed', 'submitted: complete without visiting every page');
+    assert.equal(cmi.success_status, 'passed');
+    assert.equal(cmi.exit, 'normal');
+    const objectives = Object.values(cmi.objectives);
+    assert.equal(objectives.length, 1);
+    assert.equal(objectives[0].id, 'assessment-final-assessment-final-assessment');
+    assert.equal(objectives[0].success_status, 'passed');
+    assert.equal(objectives[0].score.scaled, '1');
+  });
+});
+
+test('scorm12: a mastery score supplied by the LMS wins over the course pass mark', async () => {
+  await withLms('scorm12', { student_data: { mastery_score: '95' } }, async ({ sco, content, page, server }) => {
+    await waitForPage(sco, coursePages(packages.scorm12)[0]);
+    await goTo(sco, FINAL);
+    const data = await quizData(content);
+    const ids = await visibleQuestions(content);
+    for (const [i, id] of ids.entries()) await answer(content, data.questions.find((q) => q.id === id), i > 0);
+    await content.locator('.cp-submit').click();
+    await content.locator('.cp-results').waitFor({ state: 'visible' });
+    assert.match(await content.locator('.cp-results').textContent(), /Your score: 91\.67% \(pass mark 95%\)\.[\s\S]*Not passed\./);
+    await closeSco(page, 'LMSFinish');
+    const { cmi } = server.commits.at(-1);
+    assert.equal(cmi.core.score.raw, '91.67');
+    assert.equal(cmi.core.lesson_status, 'failed');
   });
 });
