@@ -642,6 +642,35 @@ mod tests {
     }
 
     #[test]
+    fn quiz_blocks_become_placeholders_with_rendered_questions() {
+        let out = render(
+            "# Q\n\n```quiz\n? See *the* [map](../02-risk/03-mapping.md)\n- [x] `yes`\n- [ ] no\n```\n\nAfter.\n",
+        );
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        assert!(out.html.contains(&quiz_placeholder(0)), "{}", out.html);
+        assert!(
+            !out.html.contains("<code>"),
+            "the block is not rendered as code"
+        );
+        let question = &out.quizzes[0][0];
+        assert_eq!(
+            question.text,
+            r#"See <em>the</em> <a href="../risk/mapping.html">map</a>"#
+        );
+        assert_eq!(question.options[0].text, "<code>yes</code>");
+    }
+
+    #[test]
+    fn quiz_errors_point_into_the_block() {
+        let out = render("# Q\n\n```quiz\n? Which?\n- [x] a\n- [x] b\n```\n");
+        assert_eq!(out.diagnostics.len(), 1);
+        assert_eq!(
+            out.diagnostics[0].to_string(),
+            "01-intro/01-welcome.md:4:1: error: single-choice question has 2 correct options\n  help: mark one, or make it `type: multiple`"
+        );
+    }
+
+    #[test]
     fn external_links_and_email_are_left_alone() {
         let out = render("[wco](https://www.wcoomd.org) <someone@example.org>");
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);

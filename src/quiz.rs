@@ -830,5 +830,43 @@ mod tests {
             "choice question has 37 options; SCORM 1.2 allows at most 36"
         );
         assert_eq!(fails("").message, "quiz block has no question");
+        assert_eq!(fails("? Q\n- [x a\n").message, "unclosed `[` in option");
+        assert_eq!(
+            fails("? Q\n- [x] only\n").message,
+            "choice question needs at least two options"
+        );
+        assert_eq!(
+            fails("? Q\n- a -> b\n").message,
+            "matching question needs at least two pairs"
+        );
+        assert_eq!(
+            fails("? Q\n1. only\n").message,
+            "ordering question needs at least two steps"
+        );
+        assert_eq!(
+            fails("? Q\ntype: fill-in\n").message,
+            "fill-in question has no accepted answer"
+        );
+        assert_eq!(
+            fails("? Q\ntype: numeric\n= many\n").message,
+            "numeric question has no numeric answer"
+        );
+        assert_eq!(fails("?\n= a\n").message, "question has no text");
+        assert_eq!(
+            fails("? Q\nsomething odd\n").message,
+            "cannot read this line"
+        );
+        assert_eq!(
+            fails("? Q\n- just text\n").message,
+            "cannot read this option"
+        );
+        assert_eq!(
+            fails("? Q\ntype: multiple\n- [x] a\n- [ ] b\n= a\n").message,
+            "multiple-response question cannot have an `=` answer"
+        );
+        assert_eq!(
+            fails("? Q\ncase-sensitive: yes\n= a\n").message,
+            "case-sensitive must be `true` or `false`, not `yes`"
+        );
     }
 }

@@ -435,3 +435,38 @@ fn mastery_score_in_the_manifest_on_request_and_still_valid() {
     );
     assert!(!manifest.contains("masteryscore"));
 }
+
+#[test]
+fn an_assessment_pool_gathers_questions_from_other_pages() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-quiz/01-bank.md",
+            "# Bank\n\n```quiz\n? First?\nid: bank-1\n= one\n\n? Second?\nid: bank-2\n= two\n```\n",
+        ),
+        (
+            "01-quiz/02-test.md",
+            "+++\n[assessment]\npool = [\"01-bank.md\"]\ndraw = 2\n+++\n# Test\n\n```quiz\n? Own?\nid: own-1\n= three\n```\n",
+        ),
+    ]);
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let page = entry_text(&zip, "pages/quiz/test.html");
+    let data = page
+        .split("<script type=\"application/json\" id=\"cp-quiz-data\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    for id in ["\"id\":\"own-1\"", "\"id\":\"bank-1\"", "\"id\":\"bank-2\""] {
+        assert!(data.contains(id), "{id} in {data}");
+    }
+    assert!(data.contains("\"mode\":\"assessment\"") && data.contains("\"draw\":2"));
+    assert_eq!(
+        page.matches("<form class=\"cp-quiz cp-quiz-form\"").count(),
+        1,
+        "one form for the whole assessment"
+    );
+    // The bank page stays a knowledge check of its own.
+    assert!(entry_text(&zip, "pages/quiz/bank.html").contains("\"mode\":\"check\""));
+}
