@@ -1,18 +1,31 @@
 //! The deterministic zip writer: entries in sorted order, a fixed timestamp and permissions,
-//! no host metadata, so the same sources give a byte-identical zip. Text is deflated, media
-//! that is already compressed is stored, and course files are streamed from disk. The zip is
-//! written to a temporary file beside the target and renamed into place only when complete.
+//! no host metadata, so the same sources give a byte-identical zip whatever the number of
+//! threads. Text is deflated at level 6 on the thread pool while a writer thread streams
+//! already-compressed media from disk into the zip (stored, checksummed once, never held in
+//! memory whole). The zip is written to a temporary file beside the target and renamed into
+//! place only when complete.
 
 use crate::package::{Content, PackageFiles};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
+use rayon::prelude::*;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
-use zip::write::SimpleFileOptions;
+use std::sync::{Condvar, Mutex};
+use zip::write::{PreparedZipFile, SimpleFileOptions};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-/// Writes `files` as a zip at `output`; returns the zip's size in bytes.
-pub fn write_zip(files: &PackageFiles, output: &Path) -> Result<u64> {
+/// Course files of unknown type up to this size are deflated in memory and stored instead
+/// when deflating does not make them smaller; larger ones are stored.
+const SNIFF_IN_MEMORY_LIMIT: u64 = 16 << 20;
+
+/// Writes `files` as a zip at `output`; returns the zip's size in bytes. `progress` is told
+/// how many input bytes each entry took.
+pub fn write_zip(
+    files: &PackageFiles,
+    output: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64> {
     let dir = output
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -24,43 +37,159 @@ pub fn write_zip(files: &PackageFiles, output: &Path) -> Result<u64> {
         .suffix(".zip.partial")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    let mut zip = ZipWriter::new(io::BufWriter::new(temporary.reopen()?));
-    for (name, content) in files {
-        let method = if is_compressed(name) {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
-        let options = SimpleFileOptions::default()
-            .compression_method(method)
-            .compression_level((method == CompressionMethod::Deflated).then_some(6))
-            .last_modified_time(DateTime::default())
-            .unix_permissions(0o644);
-        zip.start_file(name.as_str(), options)
-            .with_context(|| format!("cannot add {name} to the zip"))?;
-        match content {
-            Content::Bytes(bytes) => zip.write_all(bytes)?,
-            Content::File(path) => {
-                let mut file =
-                    File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-                io::copy(&mut file, &mut zip)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
+
+    let entries: Vec<(&String, &Content)> = files.iter().collect();
+    let plans: Vec<Plan> = entries
+        .par_iter()
+        .map(|(name, content)| plan(name, content))
+        .collect::<Result<_>>()?;
+    let slots = Slots::new(entries.len());
+    let written = std::thread::scope(|scope| {
+        let writer =
+            scope.spawn(|| write_in_order(&entries, &plans, &slots, temporary.reopen()?, progress));
+        // Deflate the text on the pool meanwhile; the writer takes each result in turn.
+        plans.par_iter().enumerate().for_each(|(i, plan)| {
+            if let Plan::Deflate(bytes) = plan {
+                slots.fill(i, deflated(entries[i].0, bytes));
             }
-        }
-    }
-    let mut writer = zip.finish().context("cannot finish the zip")?;
-    writer.flush()?;
-    writer.get_ref().sync_all()?;
-    drop(writer);
-    let size = temporary.as_file().metadata()?.len();
+        });
+        writer
+            .join()
+            .map_err(|_| anyhow!("the zip writer thread panicked"))?
+    });
+    let size = written?;
     temporary
         .persist(output)
         .with_context(|| format!("cannot move the finished zip to {}", output.display()))?;
     Ok(size)
 }
 
-/// Formats whose data is already compressed: deflating them costs time and saves nothing.
-fn is_compressed(name: &str) -> bool {
+/// How an entry goes into the zip.
+enum Plan<'a> {
+    /// Deflated in memory (on the pool); stored if deflating does not help.
+    Deflate(std::borrow::Cow<'a, [u8]>),
+    /// Streamed from disk, stored.
+    Store(&'a Path),
+}
+
+fn plan<'a>(name: &str, content: &'a Content) -> Result<Plan<'a>> {
+    Ok(match content {
+        Content::Bytes(bytes) => Plan::Deflate(std::borrow::Cow::Borrowed(bytes)),
+        Content::File(path) => {
+            if is_compressed_type(name) {
+                return Ok(Plan::Store(path));
+            }
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .len();
+            if size > SNIFF_IN_MEMORY_LIMIT || starts_like_compressed(path)? {
+                Plan::Store(path)
+            } else {
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                Plan::Deflate(std::borrow::Cow::Owned(bytes))
+            }
+        }
+    })
+}
+
+fn options(method: CompressionMethod) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(method)
+        .compression_level((method == CompressionMethod::Deflated).then_some(6))
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+}
+
+/// Deflates an entry; keeps it stored when deflate does not make it smaller.
+fn deflated(name: &str, bytes: &[u8]) -> Result<PreparedZipFile> {
+    let packed = PreparedZipFile::from_data(name, options(CompressionMethod::Deflated), bytes)?;
+    if packed.compressed_size() < bytes.len() as u64 {
+        Ok(packed)
+    } else {
+        Ok(PreparedZipFile::from_data(
+            name,
+            options(CompressionMethod::Stored),
+            bytes,
+        )?)
+    }
+}
+
+fn write_in_order(
+    entries: &[(&String, &Content)],
+    plans: &[Plan],
+    slots: &Slots,
+    file: File,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64> {
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+    let mut buffer = vec![0u8; 1 << 20];
+    for (i, ((name, _), plan)) in entries.iter().zip(plans).enumerate() {
+        match plan {
+            Plan::Deflate(bytes) => {
+                zip.add_prepared_file(slots.take(i)?)
+                    .with_context(|| format!("cannot add {name} to the zip"))?;
+                progress(bytes.len() as u64);
+            }
+            Plan::Store(path) => {
+                zip.start_file(name.as_str(), options(CompressionMethod::Stored))
+                    .with_context(|| format!("cannot add {name} to the zip"))?;
+                let mut source =
+                    File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+                loop {
+                    let n = source
+                        .read(&mut buffer)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    if n == 0 {
+                        break;
+                    }
+                    zip.write_all(&buffer[..n])?;
+                    progress(n as u64);
+                }
+            }
+        }
+    }
+    let mut writer = zip.finish().context("cannot finish the zip")?;
+    writer.flush()?;
+    // No fsync: the rename publishes a complete file, and forcing 300 MB to disk would
+    // double the build time of a large course for protection against power loss only.
+    let file = writer.into_inner().map_err(|err| err.into_error())?;
+    Ok(file.metadata()?.len())
+}
+
+/// One place per entry where the pool leaves a deflated entry for the writer.
+struct Slots {
+    slots: Mutex<Vec<Option<Result<PreparedZipFile>>>>,
+    filled: Condvar,
+}
+
+impl Slots {
+    fn new(n: usize) -> Slots {
+        Slots {
+            slots: Mutex::new((0..n).map(|_| None).collect()),
+            filled: Condvar::new(),
+        }
+    }
+
+    fn fill(&self, i: usize, value: Result<PreparedZipFile>) {
+        self.slots.lock().expect("slots lock")[i] = Some(value);
+        self.filled.notify_all();
+    }
+
+    fn take(&self, i: usize) -> Result<PreparedZipFile> {
+        let mut slots = self.slots.lock().expect("slots lock");
+        loop {
+            if let Some(value) = slots[i].take() {
+                return value;
+            }
+            slots = self.filled.wait(slots).expect("slots lock");
+        }
+    }
+}
+
+/// Formats whose data is already compressed, by extension: deflating them costs time and
+/// saves nothing.
+fn is_compressed_type(name: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
         "jpg", "jpeg", "png", "gif", "webp", "avif", "mp4", "m4v", "m4a", "mov", "webm", "mp3",
         "ogg", "oga", "ogv", "opus", "aac", "zip", "gz", "7z", "pdf", "woff", "woff2", "docx",
@@ -73,6 +202,42 @@ fn is_compressed(name: &str) -> bool {
     EXTENSIONS.contains(&extension.as_str())
 }
 
+/// Recognises compressed formats by their first bytes, for files named oddly.
+fn starts_like_compressed(path: &Path) -> Result<bool> {
+    let mut head = [0u8; 12];
+    let mut file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let n = read_up_to(&mut file, &mut head)?;
+    let head = &head[..n];
+    let signatures: &[&[u8]] = &[
+        b"\x89PNG",
+        b"\xff\xd8\xff",
+        b"GIF8",
+        b"PK\x03\x04",
+        b"\x1f\x8b",
+        b"%PDF",
+        b"\x1a\x45\xdf\xa3",
+        b"OggS",
+        b"ID3",
+        b"wOF2",
+        b"wOFF",
+        b"7z\xbc\xaf",
+    ];
+    let mp4 = head.len() >= 8 && &head[4..8] == b"ftyp";
+    let webp = head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP";
+    Ok(mp4 || webp || signatures.iter().any(|s| head.starts_with(s)))
+}
+
+fn read_up_to(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,48 +246,78 @@ mod tests {
         let mut files = PackageFiles::new();
         files.insert(
             "index.html".into(),
-            Content::Bytes(b"<p>hello hello hello</p>".repeat(50)),
+            Content::Bytes(b"<p>hello hello hello</p>".repeat(50).into()),
         );
-        files.insert("files/a.png".into(), Content::Bytes(vec![7; 1000]));
+        files.insert("files/a.png".into(), Content::Bytes(vec![7; 1000].into()));
         files.insert(
             "imsmanifest.xml".into(),
-            Content::Bytes(b"<manifest/>".to_vec()),
+            Content::Bytes(b"<manifest><file/></manifest>".repeat(4).into()),
         );
         files
     }
+
+    fn no_progress(_: u64) {}
 
     #[test]
     fn same_files_give_identical_zips() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a.zip"), dir.path().join("b.zip"));
-        write_zip(&sample(), &a).unwrap();
+        write_zip(&sample(), &a, &no_progress).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1100));
-        write_zip(&sample(), &b).unwrap();
+        write_zip(&sample(), &b, &no_progress).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     }
 
     #[test]
     fn entries_are_sorted_media_stored_text_deflated() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.zip");
-        write_zip(&sample(), &path).unwrap();
-        let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
-        let in_order: Vec<String> = (0..zip.len())
-            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+        let media = dir.path().join("clip.bin");
+        // An MP4 signature under an unknown extension, and random-looking bytes deflate cannot shrink.
+        std::fs::write(
+            &media,
+            [b"\0\0\0\x18ftypisom".as_slice(), &[0u8; 64]].concat(),
+        )
+        .unwrap();
+        let noise = dir.path().join("noise.dat");
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let bytes: Vec<u8> = (0..4096)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
             .collect();
+        std::fs::write(&noise, bytes).unwrap();
+        let notes = dir.path().join("notes.dat");
+        std::fs::write(&notes, "plain text ".repeat(100)).unwrap();
+        let mut files = sample();
+        files.insert("files/clip.bin".into(), Content::File(media));
+        files.insert("files/noise.dat".into(), Content::File(noise));
+        files.insert("files/notes.dat".into(), Content::File(notes));
+        let path = dir.path().join("out").join("p.zip");
+        write_zip(&files, &path, &no_progress).unwrap();
+        let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+        let listing: Vec<(String, CompressionMethod)> = (0..zip.len())
+            .map(|i| {
+                let file = zip.by_index(i).unwrap();
+                (file.name().unwrap().to_string(), file.compression())
+            })
+            .collect();
+        use CompressionMethod::{Deflated, Stored};
         assert_eq!(
-            in_order,
-            vec!["files/a.png", "imsmanifest.xml", "index.html"]
+            listing,
+            vec![
+                ("files/a.png".to_string(), Deflated),
+                ("files/clip.bin".to_string(), Stored),
+                ("files/noise.dat".to_string(), Stored),
+                ("files/notes.dat".to_string(), Deflated),
+                ("imsmanifest.xml".to_string(), Deflated),
+                ("index.html".to_string(), Deflated),
+            ],
+            "in-memory entries are deflated; files are stored by extension, by signature, or when deflate does not help"
         );
-        assert_eq!(
-            zip.by_name("files/a.png").unwrap().compression(),
-            CompressionMethod::Stored
-        );
-        assert_eq!(
-            zip.by_name("index.html").unwrap().compression(),
-            CompressionMethod::Deflated
-        );
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
@@ -142,7 +337,7 @@ mod tests {
             "files/missing.mp4".into(),
             Content::File(dir.path().join("missing.mp4")),
         );
-        assert!(write_zip(&files, &path).is_err());
+        assert!(write_zip(&files, &path, &no_progress).is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

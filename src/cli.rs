@@ -19,6 +19,9 @@ pub struct Cli {
     /// Say what each stage did.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Threads to use [default: one per core]; the packages are the same whatever the number.
+    #[arg(short, long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]

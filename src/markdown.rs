@@ -470,7 +470,7 @@ impl<'a> PagePass<'a> {
         let words: usize = events
             .iter()
             .map(|(event, _)| match event {
-                Event::Text(text) => text.split_whitespace().count(),
+                Event::Text(text) => text.split_ascii_whitespace().count(),
                 _ => 0,
             })
             .sum();

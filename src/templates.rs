@@ -78,6 +78,9 @@ impl Theme {
 /// Escapes what HTML needs escaped and nothing more: Tera's default also turns `/` into
 /// `&#x2F;`, which makes every URL and page id in the output unreadable.
 fn escape_html(text: &str) -> String {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return text.to_string();
+    }
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

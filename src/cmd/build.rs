@@ -1,70 +1,157 @@
-//! `coursepack build`: every course, every standard, one summary line per package.
+//! `coursepack build`: every course, every standard, one summary line per package. Several
+//! courses build side by side on the thread pool; their output is printed in the order given.
 
 use super::Output;
 use crate::archive::write_zip;
 use crate::cli::BuildArgs;
-use crate::package::{PackageOptions, Standard};
+use crate::package::{Content, PackageOptions, Standard};
 use anyhow::Result;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Packages with more input than this show a progress bar on a terminal: about a second's work.
+const PROGRESS_BAR_BYTES: u64 = 100 << 20;
+
 pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
-    let mut failed = false;
-    for dir in &args.courses {
-        let started = Instant::now();
-        let (prepared, diagnostics) = crate::prepare(dir, args.source.templates.as_deref())?;
-        if output.report(dir, &diagnostics, args.source.deny_warnings) {
-            eprintln!("error: {}: no package was written", dir.display());
-            failed = true;
-            continue;
-        }
-        let prepared = prepared.expect("a course without errors is prepared");
-        let config = &prepared.course.config;
-        output.verbose(|| {
-            format!(
-                "{}: rendered {} pages in {:.2?}",
-                dir.display(),
-                prepared.rendered.pages.len(),
-                started.elapsed()
-            )
-        });
-        let mut standards: Vec<Standard> = if args.standards.is_empty() {
-            config.package.standards.clone()
+    let bars =
+        MultiProgress::with_draw_target(if !output.quiet && std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
         } else {
-            args.standards.clone()
-        };
-        standards.dedup();
-        for standard in standards {
-            let options = PackageOptions {
-                standard,
-                sco_per_module: args.sco_per_module || config.package.sco_per_module,
-            };
-            let files = prepared.package(options)?;
-            let name = format!(
-                "{}-{}-{}.zip",
-                config.id(),
-                config.version(),
-                standard.as_str()
-            );
-            let path = args.out_dir.join(name);
-            let size = write_zip(&files, &path)?;
-            if !output.quiet {
-                println!(
-                    "{}  {}  {} pages  {} files  {:.2} s",
-                    path.display(),
-                    human_size(size),
-                    prepared.rendered.pages.len(),
-                    files.len(),
-                    started.elapsed().as_secs_f64()
-                );
-            }
-        }
+            ProgressDrawTarget::hidden()
+        });
+    let reports: Vec<Result<Report>> = args
+        .courses
+        .par_iter()
+        .map(|dir| build_course(dir, args, output, &bars))
+        .collect();
+    let mut failed = false;
+    for report in reports {
+        let report = report?;
+        eprint!("{}", report.stderr);
+        print!("{}", report.stdout);
+        failed |= report.failed;
     }
     Ok(if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What building one course has to say, printed once every course is done.
+#[derive(Default)]
+struct Report {
+    stdout: String,
+    stderr: String,
+    failed: bool,
+}
+
+fn build_course(
+    dir: &Path,
+    args: &BuildArgs,
+    output: Output,
+    bars: &MultiProgress,
+) -> Result<Report> {
+    let started = Instant::now();
+    let mut report = Report::default();
+    let (prepared, diagnostics) = crate::prepare(dir, args.source.templates.as_deref())?;
+    let (problems, failed) = output.report(dir, &diagnostics, args.source.deny_warnings);
+    report.stderr.push_str(&problems);
+    if failed {
+        writeln!(
+            report.stderr,
+            "error: {}: no package was written",
+            dir.display()
+        )?;
+        report.failed = true;
+        return Ok(report);
+    }
+    let prepared = prepared.expect("a course without errors is prepared");
+    let config = &prepared.course.config;
+    if output.verbose {
+        let pages = prepared.rendered.pages.len();
+        writeln!(
+            report.stderr,
+            "{}: rendered {pages} pages in {:.2?}",
+            dir.display(),
+            started.elapsed()
+        )?;
+    }
+    let mut standards: Vec<Standard> = if args.standards.is_empty() {
+        config.package.standards.clone()
+    } else {
+        args.standards.clone()
+    };
+    standards.dedup();
+    for standard in standards {
+        let options = PackageOptions {
+            standard,
+            sco_per_module: args.sco_per_module || config.package.sco_per_module,
+        };
+        let files = prepared.package(options)?;
+        let name = format!(
+            "{}-{}-{}.zip",
+            config.id(),
+            config.version(),
+            standard.as_str()
+        );
+        let path = args.out_dir.join(name);
+        let zip_started = Instant::now();
+        let bar = progress_bar(bars, &files, &path);
+        let size = write_zip(&files, &path, &|bytes| bar.inc(bytes))?;
+        bar.finish_and_clear();
+        if output.verbose {
+            writeln!(
+                report.stderr,
+                "{}: zip written in {:.2?}",
+                path.display(),
+                zip_started.elapsed()
+            )?;
+        }
+        if !output.quiet {
+            writeln!(
+                report.stdout,
+                "{}  {}  {} pages  {} files  {:.2} s",
+                path.display(),
+                human_size(size),
+                prepared.rendered.pages.len(),
+                files.len(),
+                started.elapsed().as_secs_f64()
+            )?;
+        }
+    }
+    Ok(report)
+}
+
+/// A bar counting input bytes, for packages big enough to take a while; hidden otherwise.
+fn progress_bar(
+    bars: &MultiProgress,
+    files: &crate::package::PackageFiles,
+    path: &Path,
+) -> ProgressBar {
+    let total: u64 = files
+        .values()
+        .map(|content| match content {
+            Content::Bytes(bytes) => bytes.len() as u64,
+            Content::File(file) => std::fs::metadata(file).map_or(0, |m| m.len()),
+        })
+        .sum();
+    if total < PROGRESS_BAR_BYTES {
+        return ProgressBar::hidden();
+    }
+    let style =
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+            .expect("a valid progress template")
+            .progress_chars("=> ");
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    bars.add(ProgressBar::new(total).with_style(style).with_message(name))
 }
 
 fn human_size(bytes: u64) -> String {

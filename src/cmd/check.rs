@@ -16,7 +16,9 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
             started.elapsed()
         )
     });
-    if output.report(&args.course, &diagnostics, args.source.deny_warnings) {
+    let (problems, failed) = output.report(&args.course, &diagnostics, args.source.deny_warnings);
+    eprint!("{problems}");
+    if failed {
         return Ok(ExitCode::FAILURE);
     }
     let prepared = prepared.expect("a course without errors is prepared");

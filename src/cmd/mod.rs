@@ -10,6 +10,11 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cli: &Cli) -> Result<ExitCode> {
+    if let Some(jobs) = cli.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(jobs))
+            .build_global()?;
+    }
     let output = Output {
         quiet: cli.quiet,
         verbose: cli.verbose,
@@ -27,24 +32,27 @@ struct Output {
 }
 
 impl Output {
-    /// Prints a course's problems to stderr; says whether they stop the build.
+    /// A course's problems as printed on stderr, and whether they stop the build.
     fn report(
         self,
         course: &std::path::Path,
         diagnostics: &Diagnostics,
         deny_warnings: bool,
-    ) -> bool {
+    ) -> (String, bool) {
+        use std::fmt::Write;
+        let mut text = String::new();
         for diagnostic in diagnostics.sorted() {
             let is_error = diagnostic.severity == crate::diagnostics::Severity::Error;
             if is_error || !self.quiet {
-                eprintln!("{}", diagnostic.display_in(course));
+                let _ = writeln!(text, "{}", diagnostic.display_in(course));
             }
         }
         let errors = diagnostics.error_count();
         let warnings = diagnostics.warning_count();
         let failed = errors > 0 || (deny_warnings && warnings > 0);
         if failed {
-            eprintln!(
+            let _ = writeln!(
+                text,
                 "error: {}: {} and {}{}",
                 course.display(),
                 plural(errors, "error"),
@@ -56,7 +64,7 @@ impl Output {
                 }
             );
         }
-        failed
+        (text, failed)
     }
 
     fn verbose(self, message: impl FnOnce() -> String) {

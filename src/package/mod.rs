@@ -12,6 +12,7 @@ use crate::render::{RenderedCourse, render_launch_page};
 use anyhow::Result;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tera::Tera;
 
 /// The package formats coursepack writes.
@@ -41,7 +42,8 @@ impl Standard {
 /// One file of a package.
 #[derive(Debug, Clone)]
 pub enum Content {
-    Bytes(Vec<u8>),
+    /// Rendered text, shared between the packages of several standards.
+    Bytes(Arc<[u8]>),
     /// A course file, streamed from disk when the zip is written (media can be large).
     File(PathBuf),
 }
@@ -66,23 +68,23 @@ pub fn assemble(
 ) -> Result<PackageFiles> {
     let mut files = PackageFiles::new();
     for page in &rendered.pages {
-        files.insert(
-            page.href.clone(),
-            Content::Bytes(page.html.clone().into_bytes()),
-        );
+        files.insert(page.href.clone(), Content::Bytes(page.html.clone()));
     }
     for (name, bytes) in theme_assets {
-        files.insert(name.to_string(), Content::Bytes(bytes.to_vec()));
+        files.insert(name.to_string(), Content::Bytes((*bytes).into()));
     }
     for source in &rendered.files {
         files.insert(file_href(source), Content::File(course.root.join(source)));
     }
     let launch = render_launch_page(course, rendered, tera, options.standard)?;
-    files.insert(LAUNCH_PAGE.to_string(), Content::Bytes(launch.into_bytes()));
+    files.insert(
+        LAUNCH_PAGE.to_string(),
+        Content::Bytes(launch.into_bytes().into()),
+    );
     if options.standard != Standard::Web {
         let manifest =
             manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
-        files.insert(MANIFEST.to_string(), Content::Bytes(manifest));
+        files.insert(MANIFEST.to_string(), Content::Bytes(manifest.into()));
     }
     Ok(files)
 }

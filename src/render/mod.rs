@@ -26,8 +26,8 @@ pub struct RenderedPage {
     pub id: String,
     pub href: String,
     pub title: String,
-    /// The complete HTML document.
-    pub html: String,
+    /// The complete HTML document, shared by the packages of every standard.
+    pub html: std::sync::Arc<[u8]>,
 }
 
 /// Renders all pages. Problems go to `diagnostics`; `Err` is kept for template failures,
@@ -55,7 +55,7 @@ pub fn render_course(
     let mut titles = Vec::with_capacity(pages.len());
     for (page, body) in pages.iter().zip(&mut bodies) {
         diagnostics.extend(body.diagnostics.drain(..));
-        files.append(&mut body.files);
+        files.extend(std::mem::take(&mut body.files));
         let title = page
             .title
             .clone()
@@ -87,7 +87,7 @@ pub fn render_course(
         }
     }
 
-    let view = CourseView::new(course, &titles);
+    let about = CourseAbout::new(course);
     let rendered = pages
         .par_iter()
         .zip(bodies.par_iter())
@@ -103,7 +103,7 @@ pub fn render_course(
                 None => (body.html.clone(), None),
             };
             let context = Context::from_serialize(PageContext {
-                course: &view,
+                course: &about,
                 root: relative_url(&page.href, "index.html")
                     .trim_end_matches("index.html")
                     .to_string(),
@@ -123,7 +123,7 @@ pub fn render_course(
                 id: page.id.clone(),
                 href: page.href.clone(),
                 title: title.clone(),
-                html,
+                html: html.into_bytes().into(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -249,6 +249,15 @@ fn include_files(course: &Course, diagnostics: &mut Diagnostics) -> Result<Vec<S
 
 #[derive(Serialize)]
 struct CourseView<'a> {
+    #[serde(flatten)]
+    about: CourseAbout<'a>,
+    modules: Vec<ModuleView<'a>>,
+}
+
+/// What every page shows of the course. Kept apart from the menu so that a page's context
+/// does not carry every other page (which made rendering quadratic in the page count).
+#[derive(Serialize)]
+struct CourseAbout<'a> {
     id: &'a str,
     title: &'a str,
     description: &'a str,
@@ -259,7 +268,6 @@ struct CourseView<'a> {
     primary_color: Option<&'a str>,
     /// Logo path inside the package, from the package root.
     logo: Option<String>,
-    modules: Vec<ModuleView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -280,27 +288,9 @@ struct PageLinkView<'a> {
 
 impl<'a> CourseView<'a> {
     fn new(course: &'a Course, titles: &'a [String]) -> Self {
-        let config = &course.config;
         let mut titles = titles.iter();
         CourseView {
-            id: config.id(),
-            title: &config.course.title,
-            description: &config.course.description,
-            language: config.language(),
-            direction: config.direction(),
-            version: config.version(),
-            page_count: course.page_count(),
-            primary_color: config
-                .theme
-                .primary_color
-                .as_ref()
-                .map(|c| c.get_ref().as_str()),
-            logo: config
-                .theme
-                .logo
-                .as_ref()
-                .and_then(|logo| crate::load::normalize(logo.get_ref()).ok())
-                .map(|rel| file_href(&rel)),
+            about: CourseAbout::new(course),
             modules: course
                 .modules
                 .iter()
@@ -324,9 +314,35 @@ impl<'a> CourseView<'a> {
     }
 }
 
+impl<'a> CourseAbout<'a> {
+    fn new(course: &'a Course) -> Self {
+        let config = &course.config;
+        CourseAbout {
+            id: config.id(),
+            title: &config.course.title,
+            description: &config.course.description,
+            language: config.language(),
+            direction: config.direction(),
+            version: config.version(),
+            page_count: course.page_count(),
+            primary_color: config
+                .theme
+                .primary_color
+                .as_ref()
+                .map(|c| c.get_ref().as_str()),
+            logo: config
+                .theme
+                .logo
+                .as_ref()
+                .and_then(|logo| crate::load::normalize(logo.get_ref()).ok())
+                .map(|rel| file_href(&rel)),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct PageContext<'a> {
-    course: &'a CourseView<'a>,
+    course: &'a CourseAbout<'a>,
     /// Relative URL from the page to the package root (`../../`).
     root: String,
     page: PageView<'a>,

@@ -470,3 +470,21 @@ fn an_assessment_pool_gathers_questions_from_other_pages() {
     // The bank page stays a knowledge check of its own.
     assert!(entry_text(&zip, "pages/quiz/bank.html").contains("\"mode\":\"check\""));
 }
+
+#[test]
+fn the_thread_count_does_not_change_a_byte() {
+    let out = tempfile::tempdir().unwrap();
+    let one = build(
+        &sample_course(),
+        "scorm2004",
+        &out.path().join("one"),
+        &["--jobs", "1"],
+    );
+    let two = build(
+        &sample_course(),
+        "scorm2004",
+        &out.path().join("two"),
+        &["--jobs", "2"],
+    );
+    assert_eq!(std::fs::read(one).unwrap(), std::fs::read(two).unwrap());
+}

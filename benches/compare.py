@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of `coursepack build` against the physical floor and other packagers.
+
+Generates the corpora with ../shared/bench/gen-course (beside the checkout), then runs every
+command interleaved, RUNS rounds (default 3), and prints the median wall time, peak RSS and
+output size of each, and the ratios the speed targets are stated in. Absolute times drift on
+shared machines; the ratios, measured in the same rounds, are what to compare.
+
+    benches/compare.py                 # small and large corpora
+    benches/compare.py --huge          # also 10,000 pages (text work only scales with pages)
+    benches/compare.py --deflate-all   # also Info-ZIP deflating the media (slow)
+    RUNS=5 benches/compare.py
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GEN = ROOT.parent / "shared" / "bench" / "gen-course"
+CORPORA = {
+    "small": ["--modules", "5", "--pages-per-module", "10", "--media-mb", "20"],
+    "large": ["--modules", "20", "--pages-per-module", "50", "--media-mb", "300"],
+    "huge": ["--modules", "100", "--pages-per-module", "100", "--media-mb", "300"],
+}
+
+
+def run(command, cwd=None, env=None):
+    """Runs a command under GNU time; returns (seconds, peak RSS in MiB). GNU time is a small
+    program, so the peak RSS is the command's own, not this script's (a forked Python counts)."""
+    timed = ["/usr/bin/time", "-f", "%M", "-o", "/dev/stderr", *command]
+    start = time.perf_counter()
+    process = subprocess.run(timed, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n{process.stderr.decode()}")
+    return elapsed, int(process.stderr.decode().strip().splitlines()[-1]) / 1024
+
+
+def size_of(path):
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def generate(work, name, layout="coursepack"):
+    target = work / f"{name}-{layout}"
+    if not target.exists():
+        subprocess.run([sys.executable, str(GEN), str(target), "--quiet", "--layout", layout, *CORPORA[name]], check=True)
+    return target
+
+
+def commands(source, out, binary, mdbook_source, deflate_all):
+    """name -> (command, cwd, env, output path). Each writes a fresh output under `out`."""
+    single = dict(os.environ, RAYON_NUM_THREADS="1")
+    table = {
+        "cp -r": (["cp", "-r", str(source), str(out / "copy")], None, None, out / "copy"),
+        "zip -6 -n media": (["zip", "-r", "-q", "-6", "-n", ".png:.jpg:.mp4:.pdf", str(out / "info-n.zip"), "."], source, None, out / "info-n.zip"),
+        "coursepack": ([str(binary), "build", str(source), "-o", str(out / "cp"), "-q"], None, None, out / "cp"),
+        "coursepack 1 thread": ([str(binary), "build", str(source), "-o", str(out / "cp1"), "-q"], None, single, out / "cp1"),
+        "coursepack check": ([str(binary), "check", str(source), "-q"], None, None, None),
+    }
+    if deflate_all:
+        table["zip -6"] = (["zip", "-r", "-q", "-6", str(out / "info.zip"), "."], source, None, out / "info.zip")
+    if mdbook_source is not None:
+        table["mdbook build + zip"] = (
+            ["sh", "-c", f"mdbook build -d {out / 'book'} {mdbook_source} >/dev/null 2>&1 && cd {out / 'book'} && zip -r -q {out / 'book.zip'} ."],
+            None, None, out / "book.zip",
+        )
+    return table
+
+
+def bench(name, work, binary, rounds, deflate_all):
+    source = generate(work, name)
+    mdbook_source = generate(work, name, "mdbook") if shutil.which("mdbook") else None
+    results = {}
+    for _ in range(rounds):
+        out = Path(tempfile.mkdtemp(dir=work))
+        for label, (command, cwd, env, output) in commands(source, out, binary, mdbook_source, deflate_all).items():
+            seconds, rss = run(command, cwd, env)
+            size = size_of(output) if output is not None else 0
+            results.setdefault(label, []).append((seconds, rss, size))
+        shutil.rmtree(out)
+    medians = {label: tuple(statistics.median(v[i] for v in runs) for i in range(3)) for label, runs in results.items()}
+    print(f"\n{name} corpus ({source.name}), medians of {rounds} interleaved rounds")
+    print(f"  {'command':<22} {'wall':>9} {'peak RSS':>10} {'output':>11}")
+    for label, (seconds, rss, size) in medians.items():
+        shown = f"{size / 2**20:8.1f} MiB" if size else "-"
+        print(f"  {label:<22} {seconds:8.3f}s {rss:7.1f} MiB {shown:>11}")
+    ours, ours1 = medians["coursepack"][0], medians["coursepack 1 thread"][0]
+    print(f"  coursepack / cp -r            = {ours / medians['cp -r'][0]:.2f}  (target <= 2.0)")
+    print(f"  coursepack / zip -6 -n media  = {ours / medians['zip -6 -n media'][0]:.2f}  (target <= 0.25)")
+    print(f"  1 thread / cp -r              = {ours1 / medians['cp -r'][0]:.2f}  (target <= 3.5)")
+    return medians
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--huge", action="store_true", help="also the 10,000-page corpus")
+    parser.add_argument("--deflate-all", action="store_true", help="also Info-ZIP deflating the media")
+    parser.add_argument("--work", type=Path, help="folder for corpora and outputs (kept between runs)")
+    args = parser.parse_args()
+    rounds = int(os.environ.get("RUNS", "3"))
+    if not GEN.exists():
+        sys.exit(f"{GEN} not found: the benchmark corpora come from shared/bench/gen-course beside the checkout")
+    for tool, package in [("zip", "zip"), ("cargo", "cargo"), ("/usr/bin/time", "time")]:
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is required (apt-get install {package})")
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    binary = ROOT / "target" / "release" / "coursepack"
+    work = args.work or Path(tempfile.mkdtemp(prefix="coursepack-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    names = ["small", "large"] + (["huge"] if args.huge else [])
+    medians = {name: bench(name, work, binary, rounds, args.deflate_all) for name in names}
+    small = medians["small"]["coursepack"][0]
+    print(f"\nsmall corpus build: {small * 1000:.0f} ms (target <= 50 ms)")
+    if "huge" in medians:
+        ratio = medians["huge"]["coursepack check"][0] / medians["large"]["coursepack check"][0]
+        print(f"text work, 10,000 vs 1,000 pages (check): {ratio:.1f}x (target <= 12)")
+    large = medians["large"]
+    print(f"large corpus zip size: coursepack {large['coursepack'][2] / 2**20:.1f} MiB vs Info-ZIP -6 -n {large['zip -6 -n media'][2] / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
