@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::model::{Course, Module, Page, page_href};
 use crate::slug::{slugify, split_order_prefix};
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -110,7 +111,9 @@ fn load_module(
             Err(problem) => diagnostics.push(problem),
         }
     }
-    let mut pages: Vec<Page> = Vec::new();
+    // Names and slugs first, in order (duplicates are decided by order); then the pages are
+    // read and their front matter parsed on the thread pool.
+    let mut candidates: Vec<(String, String)> = Vec::new();
     let mut page_files = 0;
     for (name, path) in numbered_entries(root, folder, diagnostics)? {
         let source = format!("{folder}/{name}");
@@ -130,50 +133,25 @@ fn load_module(
             );
             continue;
         }
-        if let Some(first) = pages.iter().find(|p| p.slug == page_slug) {
+        if let Some((first, _)) = candidates.iter().find(|(_, s)| *s == page_slug) {
             diagnostics.push(
-                Diagnostic::error(&source, None, format!("page slug `{page_slug}` is already used by `{}`", first.source))
+                Diagnostic::error(&source, None, format!("page slug `{page_slug}` is already used by `{first}`"))
                     .with_help("page names after the number must differ within a module: they are the pages' stable identities"),
             );
             continue;
         }
-        let text = match read_text(root, &source)? {
-            Ok(text) => text,
-            Err(problem) => {
-                diagnostics.push(problem);
-                continue;
-            }
-        };
-        let page_source = match config::split_front_matter(&text, &source) {
-            Ok(parsed) => parsed,
-            Err(problem) => {
-                diagnostics.push(problem);
-                continue;
-            }
-        };
-        let front = page_source.front_matter;
-        let assessment = front.assessment.and_then(|field| field.0);
-        if assessment.is_some() && front.survey {
-            diagnostics.push(
-                Diagnostic::error(&source, None, "page is both an assessment and a survey")
-                    .with_help(
-                        "a survey is never scored: keep `survey = true` or `assessment`, not both",
-                    ),
-            );
-            continue;
+        candidates.push((source, page_slug));
+    }
+    let loaded: Vec<Result<Result<Page, Diagnostic>>> = candidates
+        .into_par_iter()
+        .map(|(source, page_slug)| load_page(root, &slug, source, page_slug))
+        .collect();
+    let mut pages = Vec::with_capacity(loaded.len());
+    for page in loaded {
+        match page? {
+            Ok(page) => pages.push(page),
+            Err(problem) => diagnostics.push(problem),
         }
-        pages.push(Page {
-            id: format!("{slug}/{page_slug}"),
-            href: page_href(&slug, &page_slug),
-            slug: page_slug,
-            source,
-            title: front.title,
-            description: front.description,
-            assessment,
-            survey: front.survey,
-            markdown: page_source.body.to_string(),
-            body_line_offset: page_source.body_line_offset,
-        });
     }
     if page_files == 0 {
         diagnostics.push(
@@ -190,6 +168,47 @@ fn load_module(
         pages,
         page_files,
     })
+}
+
+/// Reads one page: its text and front matter.
+fn load_page(
+    root: &Path,
+    module_slug: &str,
+    source: String,
+    page_slug: String,
+) -> Result<Result<Page, Diagnostic>> {
+    let text = match read_text(root, &source)? {
+        Ok(text) => text,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let page_source = match config::split_front_matter(&text, &source) {
+        Ok(parsed) => parsed,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let front = page_source.front_matter;
+    let assessment = front.assessment.and_then(|field| field.0);
+    if assessment.is_some() && front.survey {
+        return Ok(Err(Diagnostic::error(
+            &source,
+            None,
+            "page is both an assessment and a survey",
+        )
+        .with_help(
+            "a survey is never scored: keep `survey = true` or `assessment`, not both",
+        )));
+    }
+    Ok(Ok(Page {
+        id: format!("{module_slug}/{page_slug}"),
+        href: page_href(module_slug, &page_slug),
+        slug: page_slug,
+        source,
+        title: front.title,
+        description: front.description,
+        assessment,
+        survey: front.survey,
+        markdown: page_source.body.to_string(),
+        body_line_offset: page_source.body_line_offset,
+    }))
 }
 
 /// Entries of `folder` (relative to the root) that carry an order prefix, in course order:
