@@ -1,0 +1,64 @@
+//! In-process stages on a generated corpus (`../shared/bench/gen-course`, 200 pages and
+//! 20 MiB of media): load + render, package layout, and the zip writer. `benches/compare.py`
+//! measures whole builds against other tools.
+
+use coursepack::package::{PackageOptions, Standard};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn corpus() -> Option<(tempfile::TempDir, PathBuf)> {
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen-course");
+    if !generator.exists() {
+        eprintln!("skipping: {} not found", generator.display());
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("course");
+    let args = [
+        "--modules",
+        "4",
+        "--pages-per-module",
+        "50",
+        "--media-mb",
+        "20",
+        "--quiet",
+    ];
+    let status = Command::new("python3")
+        .arg(&generator)
+        .arg(&course)
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    Some((dir, course))
+}
+
+fn stages(c: &mut Criterion) {
+    let Some((dir, course)) = corpus() else {
+        return;
+    };
+    let mut group = c.benchmark_group("200 pages");
+    group.sample_size(20);
+    group.bench_function("load and render", |b| {
+        b.iter(|| coursepack::prepare(&course, None).unwrap());
+    });
+    let (prepared, _) = coursepack::prepare(&course, None).unwrap();
+    let prepared = prepared.expect("the corpus has no errors");
+    let options = PackageOptions {
+        standard: Standard::Scorm12,
+        sco_per_module: false,
+    };
+    group.bench_function("package layout", |b| {
+        b.iter(|| prepared.package(options).unwrap())
+    });
+    let files = prepared.package(options).unwrap();
+    let zip = dir.path().join("out.zip");
+    group.bench_function("zip writer (20 MiB)", |b| {
+        b.iter(|| coursepack::archive::write_zip(&files, &zip, &|_| {}).unwrap());
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
