@@ -164,7 +164,6 @@ fn load_module(
         title: module_config.title.unwrap_or_else(|| title_from_slug(rest)),
         description: module_config.description,
         slug,
-        source: folder.to_string(),
         pages,
         page_files,
     })

@@ -108,13 +108,24 @@ impl<'a> PagePass<'a> {
     /// Gives every heading a stable `id`: explicit `{#id}`s are reserved first, then the
     /// others get their text's slug, numbered `-1`, `-2` on repeats (as Zola does).
     fn assign_heading_ids(&mut self, events: &mut [(Event<'a>, Range<usize>)]) {
+        // Footnote definitions are anchors too (their label is their id), so a heading slug
+        // must not take one.
+        let footnotes: Vec<String> = events
+            .iter()
+            .filter_map(|(event, _)| match event {
+                Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+                _ => None,
+            })
+            .collect();
         let mut taken: HashSet<String> = events
             .iter()
             .filter_map(|(event, _)| match event {
                 Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
                 _ => None,
             })
+            .chain(footnotes.iter().cloned())
             .collect();
+        self.out.anchors.extend(footnotes);
         for i in 0..events.len() {
             let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
                 continue;
@@ -584,6 +595,19 @@ mod tests {
         assert_eq!(out.page_links[0].target_page, "risk/mapping");
         assert_eq!(out.page_links[0].fragment, "steps");
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+
+    #[test]
+    fn footnote_definitions_are_anchors_and_reserved() {
+        let out = render(
+            "# Note\n\nText.[^note] [see it](#note) [nowhere](#fnord)\n\n## Note\n\n[^note]: The note.\n",
+        );
+        let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(out.anchors.contains("note"));
+        assert!(out.html.contains(r#"<h1 id="note-1">"#), "{}", out.html);
+        assert!(out.html.contains(r#"<h2 id="note-2">"#), "{}", out.html);
+        assert!(out.page_links.iter().any(|l| l.fragment == "fnord"));
+        assert!(messages.is_empty(), "{messages:?}");
     }
 
     #[test]

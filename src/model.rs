@@ -16,8 +16,6 @@ pub struct Course {
 pub struct Module {
     /// Stable identity: the folder name without its order prefix, as an ASCII slug.
     pub slug: String,
-    /// Folder name relative to the course, for diagnostics.
-    pub source: String,
     pub title: String,
     pub description: Option<String>,
     pub pages: Vec<Page>,

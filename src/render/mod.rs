@@ -23,7 +23,6 @@ pub struct RenderedCourse {
 }
 
 pub struct RenderedPage {
-    pub id: String,
     pub href: String,
     pub title: String,
     /// The complete HTML document, shared by the packages of every standard.
@@ -120,7 +119,6 @@ pub fn render_course(
                 .render("page.html", &context)
                 .map_err(|err| anyhow!("template page.html: {}", describe_tera_error(&err)))?;
             Ok(RenderedPage {
-                id: page.id.clone(),
                 href: page.href.clone(),
                 title: title.clone(),
                 html: html.into_bytes().into(),
@@ -174,7 +172,7 @@ pub fn render_launch_page(
         .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))
 }
 
-/// A link to `page.md#anchor` must name a heading that exists on that page.
+/// A link to `page.md#anchor` must name a heading (or footnote) that exists on that page.
 fn check_anchors(course: &Course, bodies: &[RenderedMarkdown], diagnostics: &mut Diagnostics) {
     let anchors: HashMap<&str, &RenderedMarkdown> = course
         .pages()
@@ -186,9 +184,7 @@ fn check_anchors(course: &Course, bodies: &[RenderedMarkdown], diagnostics: &mut
             let known = anchors
                 .get(link.target_page.as_str())
                 .is_some_and(|target| {
-                    link.fragment.is_empty()
-                        || target.anchors.contains(&link.fragment)
-                        || link.fragment.starts_with("fn")
+                    link.fragment.is_empty() || target.anchors.contains(&link.fragment)
                 });
             if !known {
                 diagnostics.push(
