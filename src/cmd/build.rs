@@ -134,6 +134,10 @@ fn progress_bar(
     files: &crate::package::PackageFiles,
     path: &Path,
 ) -> ProgressBar {
+    if bars.is_hidden() {
+        // Not a terminal: no bar, and no need to look at every file's size.
+        return ProgressBar::hidden();
+    }
     let total: u64 = files
         .values()
         .map(|content| match content {
