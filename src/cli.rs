@@ -30,6 +30,21 @@ pub enum Command {
     Build(BuildArgs),
     /// Check a course's sources and report every problem, without writing anything.
     Check(CheckArgs),
+    /// Start a new course: a folder with course.toml, two modules, an image and a knowledge check.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Folder to create (must not exist, or be empty).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Course title [default: from the folder name]
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Language of the course text, as a BCP 47 tag (en, fr, es, ru, uk, ar, pt-BR, ...).
+    #[arg(long, default_value = "en")]
+    pub language: String,
 }
 
 #[derive(Debug, Args)]

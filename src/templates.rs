@@ -95,6 +95,16 @@ fn escape_html(text: &str) -> String {
     escaped
 }
 
+/// The files of a new course (`coursepack new`), keyed by their path inside the course.
+pub fn scaffold() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    EMBEDDED
+        .iter()
+        .filter_map(|(name, bytes)| Some((name.strip_prefix(SCAFFOLD)?, *bytes)))
+}
+
+/// Folder of the embedded templates that holds the new-course scaffold, not theme files.
+const SCAFFOLD: &str = "new/";
+
 fn is_template(name: &str) -> bool {
     name.ends_with(".html") && !name.contains('/')
 }

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod new;
 
 use crate::cli::{Cli, Command};
 use crate::diagnostics::Diagnostics;
@@ -22,6 +23,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Build(args) => build::run(args, output),
         Command::Check(args) => check::run(args, output),
+        Command::New(args) => new::run(args, output),
     }
 }
 
