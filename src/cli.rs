@@ -30,8 +30,48 @@ pub enum Command {
     Build(BuildArgs),
     /// Check a course's sources and report every problem, without writing anything.
     Check(CheckArgs),
+    /// Show what a SCORM package (from any tool) holds, and every problem found in it.
+    Inspect(PackageArgs),
+    /// Check a SCORM package (from any tool) against the standard and what LMSs accept;
+    /// exit code 0 only when it is valid.
+    Validate(PackageArgs),
+    /// Say what changed between two versions (packages or course folders); exit code 1 when
+    /// item or SCO identifiers changed, because LMSs then lose learners' progress on update.
+    Diff(DiffArgs),
     /// Start a new course: a folder with course.toml, two modules, an image and a knowledge check.
     New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// The package (.zip).
+    #[arg(value_name = "PACKAGE")]
+    pub package: PathBuf,
+    /// The LMS's upload limit in MiB; larger packages are reported.
+    #[arg(long, value_name = "MIB", default_value_t = 100)]
+    pub max_upload_mib: u64,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The version learners have now: a package (.zip) or a course folder.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The version to upload: a package (.zip) or a course folder.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Standard to build course folders for [default: the course's first]
+    #[arg(short, long, value_enum, value_name = "STANDARD")]
+    pub standard: Option<Standard>,
+    /// Build course folders with one SCO per module.
+    #[arg(long)]
+    pub sco_per_module: bool,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

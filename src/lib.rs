@@ -11,6 +11,8 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
+pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -1,7 +1,7 @@
 //! `coursepack build`: every course, every standard, one summary line per package. Several
 //! courses build side by side on the thread pool; their output is printed in the order given.
 
-use super::Output;
+use super::{Output, human_size};
 use crate::archive::write_zip;
 use crate::cli::BuildArgs;
 use crate::package::{Content, PackageOptions, Standard};
@@ -156,12 +156,4 @@ fn progress_bar(
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     bars.add(ProgressBar::new(total).with_style(style).with_message(name))
-}
-
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
 }

@@ -3,6 +3,8 @@
 
 mod build;
 mod check;
+mod diff;
+mod inspect;
 mod new;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +26,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Build(args) => build::run(args, output),
         Command::Check(args) => check::run(args, output),
         Command::New(args) => new::run(args, output),
+        Command::Diff(args) => diff::run(args, output),
+        Command::Inspect(args) => inspect::run_inspect(args, output),
+        Command::Validate(args) => inspect::run_validate(args, output),
     }
 }
 
@@ -73,6 +78,14 @@ impl Output {
         if self.verbose {
             eprintln!("{}", message());
         }
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
     }
 }
 

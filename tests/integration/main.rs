@@ -4,4 +4,5 @@
 mod bad_input;
 mod packages;
 mod support;
+mod validate;
 mod workflow;

@@ -53,3 +53,92 @@ fn new_course_checks_builds_and_passes_the_package_checker() {
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("already exists and is not empty"));
 }
+
+/// A copy of the sample course with one page, or one module, renamed.
+fn renamed_copy(dir: &std::path::Path, from: &str, to: &str) -> std::path::PathBuf {
+    let copy = dir.join("renamed");
+    for entry in walkdir::WalkDir::new(sample_course()) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(sample_course()).unwrap();
+        let target = copy.join(relative.to_str().unwrap().replace(from, to));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else if relative.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            std::fs::write(&target, text.replace(from, to)).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    copy
+}
+
+#[test]
+fn diff_of_a_renamed_page_lists_pages_and_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = renamed_copy(
+        dir.path(),
+        "02-what-is-internal-risk",
+        "02-internal-risk-explained",
+    );
+    let old = build(&sample_course(), "scorm12", &dir.path().join("old"), &[]);
+    let new = build(&renamed, "scorm12", &dir.path().join("new"), &[]);
+    let output = coursepack(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "pages: 1 added, 1 removed, 2 changed",
+        "  + pages/introduction/internal-risk-explained.html",
+        "  - pages/introduction/what-is-internal-risk.html",
+        "  ~ pages/introduction/welcome.html",
+        "questions: 2 added, 2 removed, 0 changed",
+        "  - introduction-what-is-internal-risk-1",
+        "items: no change",
+    ] {
+        assert!(text.contains(expected), "expected `{expected}` in:\n{text}");
+    }
+    assert!(!text.contains("WARNING"), "{text}");
+
+    // The same comparison straight from the course folders, as JSON.
+    let output = coursepack(&[
+        "diff",
+        "--json",
+        sample_course().to_str().unwrap(),
+        renamed.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        json["pages"]["added"][0],
+        "pages/introduction/internal-risk-explained.html"
+    );
+    assert_eq!(json["lost_items"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn diff_warns_loudly_when_identifiers_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = renamed_copy(dir.path(), "03-managing-people", "03-people-management");
+    let output = coursepack(&[
+        "diff",
+        "--sco-per-module",
+        sample_course().to_str().unwrap(),
+        renamed.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("WARNING: 1 item identifier of the old version is gone: ITEM-risk-management-internal-risk-managing-people"),
+        "{text}"
+    );
+    assert!(text.contains("learners lose their progress"), "{text}");
+    let unchanged = coursepack(&[
+        "diff",
+        sample_course().to_str().unwrap(),
+        sample_course().to_str().unwrap(),
+    ]);
+    assert_eq!(unchanged.status.code(), Some(0));
+    assert_eq!(
+        stdout(&unchanged),
+        "pages: no change\nquestions: no change\nother files: no change\nitems: no change\n"
+    );
+}

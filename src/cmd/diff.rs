@@ -1,0 +1,115 @@
+//! `coursepack diff`: two versions side by side, packages or course folders.
+
+use super::Output;
+use crate::cli::DiffArgs;
+use crate::diff::{Changes, Difference};
+use crate::package::PackageOptions;
+use anyhow::{Context, Result, bail};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(args: &DiffArgs, output: Output) -> Result<ExitCode> {
+    let scratch = tempfile::tempdir()?;
+    let old = package_of(&args.old, args, &scratch.path().join("old.zip"))?;
+    let new = package_of(&args.new, args, &scratch.path().join("new.zip"))?;
+    let difference =
+        crate::diff::compare(&crate::diff::snapshot(&old)?, &crate::diff::snapshot(&new)?);
+    let lost = !difference.lost_items.is_empty() || !difference.lost_scos.is_empty();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&difference)?);
+    } else {
+        print!("{}", describe(&difference, output));
+    }
+    Ok(if lost {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The package to compare: the zip itself, or the course folder built into `scratch`.
+fn package_of(path: &Path, args: &DiffArgs, scratch: &Path) -> Result<PathBuf> {
+    if !path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    let (prepared, diagnostics) = crate::prepare(path, None)?;
+    let Some(prepared) = prepared else {
+        let problems: Vec<String> = diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.display_in(path).to_string())
+            .collect();
+        bail!(
+            "{} does not build:\n{}",
+            path.display(),
+            problems.join("\n")
+        );
+    };
+    let config = &prepared.course.config.package;
+    let options = PackageOptions {
+        standard: args.standard.unwrap_or(config.standards[0]),
+        sco_per_module: args.sco_per_module || config.sco_per_module,
+    };
+    let files = prepared.package(options)?;
+    crate::archive::write_zip(&files, scratch, &|_| {})
+        .with_context(|| format!("cannot build {}", path.display()))?;
+    Ok(scratch.to_path_buf())
+}
+
+fn describe(difference: &Difference, output: Output) -> String {
+    let mut text = String::new();
+    let section = |text: &mut String, label: &str, changes: &Changes| {
+        if changes.is_empty() {
+            let _ = writeln!(text, "{label}: no change");
+            return;
+        }
+        let _ = writeln!(
+            text,
+            "{label}: {} added, {} removed, {} changed",
+            changes.added.len(),
+            changes.removed.len(),
+            changes.changed.len()
+        );
+        if output.quiet {
+            return;
+        }
+        for (mark, names) in [
+            ("+", &changes.added),
+            ("-", &changes.removed),
+            ("~", &changes.changed),
+        ] {
+            for name in names {
+                let _ = writeln!(text, "  {mark} {name}");
+            }
+        }
+    };
+    section(&mut text, "pages", &difference.pages);
+    section(&mut text, "questions", &difference.questions);
+    section(&mut text, "other files", &difference.files);
+    section(&mut text, "items", &difference.items);
+    for (what, lost) in [
+        ("item", &difference.lost_items),
+        ("SCO resource", &difference.lost_scos),
+    ] {
+        if lost.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            text,
+            "WARNING: {} {what} identifier{} of the old version {} gone: {}",
+            lost.len(),
+            if lost.len() == 1 { "" } else { "s" },
+            if lost.len() == 1 { "is" } else { "are" },
+            lost.join(", ")
+        );
+    }
+    if !difference.lost_items.is_empty() || !difference.lost_scos.is_empty() {
+        text.push_str(
+            "  Moodle and other LMSs match items by identifier when a package is updated: learners lose \
+             their progress on these. Keep the module and page names (slugs) of the old version, or \
+             upload the new version as a new activity.\n",
+        );
+    }
+    text
+}
