@@ -103,6 +103,9 @@ pub struct BuildArgs {
     pub sco_per_module: bool,
     #[command(flatten)]
     pub source: SourceArgs,
+    /// Print the results (packages and problems) as JSON on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +115,9 @@ pub struct CheckArgs {
     pub course: PathBuf,
     #[command(flatten)]
     pub source: SourceArgs,
+    /// Print the result and every problem as JSON on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options shared by every command that reads a course.

@@ -4,14 +4,15 @@
 use std::fmt;
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// A 1-based line and column (columns count characters, as editors do).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -82,6 +83,18 @@ impl Diagnostic {
             text.push_str(&format!("\n  help: {help}"));
         }
         text
+    }
+
+    /// The diagnostic for `--json` output, its path shown under `course_dir`.
+    pub fn json_in(&self, course_dir: &Path) -> serde_json::Value {
+        serde_json::json!({
+            "file": course_dir.join(&self.path).display().to_string(),
+            "line": self.position.map(|p| p.line),
+            "column": self.position.map(|p| p.column),
+            "severity": self.severity,
+            "message": self.message,
+            "help": self.help,
+        })
     }
 }
 

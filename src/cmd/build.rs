@@ -30,11 +30,19 @@ pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
         .map(|dir| build_course(dir, args, output, &bars))
         .collect();
     let mut failed = false;
+    let mut results = Vec::new();
     for report in reports {
         let report = report?;
-        eprint!("{}", report.stderr);
-        print!("{}", report.stdout);
+        if args.json {
+            results.push(report.json);
+        } else {
+            eprint!("{}", report.stderr);
+            print!("{}", report.stdout);
+        }
         failed |= report.failed;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
     }
     Ok(if failed {
         ExitCode::FAILURE
@@ -49,6 +57,8 @@ struct Report {
     stdout: String,
     stderr: String,
     failed: bool,
+    /// The same for `--json`: the course, its problems and its packages.
+    json: serde_json::Value,
 }
 
 fn build_course(
@@ -62,6 +72,14 @@ fn build_course(
     let (prepared, diagnostics) = crate::prepare(dir, args.source.templates.as_deref())?;
     let (problems, failed) = output.report(dir, &diagnostics, args.source.deny_warnings);
     report.stderr.push_str(&problems);
+    report.json = serde_json::json!({
+        "course": dir.display().to_string(),
+        "ok": !failed,
+        "errors": diagnostics.error_count(),
+        "warnings": diagnostics.warning_count(),
+        "diagnostics": diagnostics.sorted().iter().map(|d| d.json_in(dir)).collect::<Vec<_>>(),
+        "packages": [],
+    });
     if failed {
         writeln!(
             report.stderr,
@@ -113,6 +131,17 @@ fn build_course(
                 zip_started.elapsed()
             )?;
         }
+        report.json["packages"]
+            .as_array_mut()
+            .expect("packages is a list")
+            .push(serde_json::json!({
+                "path": path.display().to_string(),
+                "standard": standard.as_str(),
+                "bytes": size,
+                "pages": prepared.rendered.pages.len(),
+                "files": files.len(),
+                "seconds": started.elapsed().as_secs_f64(),
+            }));
         if !output.quiet {
             writeln!(
                 report.stdout,

@@ -17,8 +17,23 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
         )
     });
     let (problems, failed) = output.report(&args.course, &diagnostics, args.source.deny_warnings);
-    eprint!("{problems}");
+    let json = |pages: usize, modules: usize| {
+        serde_json::json!({
+            "course": args.course.display().to_string(),
+            "ok": !failed,
+            "pages": pages,
+            "modules": modules,
+            "errors": diagnostics.error_count(),
+            "warnings": diagnostics.warning_count(),
+            "diagnostics": diagnostics.sorted().iter().map(|d| d.json_in(&args.course)).collect::<Vec<_>>(),
+        })
+    };
     if failed {
+        if args.json {
+            println!("{:#}", json(0, 0));
+        } else {
+            eprint!("{problems}");
+        }
         return Ok(ExitCode::FAILURE);
     }
     let prepared = prepared.expect("a course without errors is prepared");
@@ -31,14 +46,22 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
             sco_per_module,
         })?;
     }
-    if !output.quiet {
+    if args.json {
         println!(
-            "{}: ok, {} in {}, {}",
-            args.course.display(),
-            plural(prepared.rendered.pages.len(), "page"),
-            plural(prepared.course.modules.len(), "module"),
-            plural(diagnostics.warning_count(), "warning")
+            "{:#}",
+            json(prepared.rendered.pages.len(), prepared.course.modules.len())
         );
+    } else {
+        eprint!("{problems}");
+        if !output.quiet {
+            println!(
+                "{}: ok, {} in {}, {}",
+                args.course.display(),
+                plural(prepared.rendered.pages.len(), "page"),
+                plural(prepared.course.modules.len(), "module"),
+                plural(diagnostics.warning_count(), "warning")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

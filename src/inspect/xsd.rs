@@ -1,11 +1,11 @@
-//! Manifest validation against the official SCORM XML Schemas, carried in the binary.
+//! Manifest validation against the official SCORM XML Schemas, carried in the binary
+//! (`schemas/`: ADL's SCORM 1.2 set — IMS CP 1.1.2, ADL CP, IMS MD 1.2.1 — and ADL's SCORM 2004
+//! 4th Edition set — IMS CP 1.1.4, ADL CP/SEQ/NAV, IMS SS 1.0, IEEE LOM — unedited).
 //!
 //! libxml2 (built from source into the binary) is the one complete XSD 1.0 validator
-//! available to Rust; no pure-Rust validator compiles the IMS/ADL schemas. It runs on a
-//! manifest that our own reader has already found well-formed and free of DTDs, with network
-//! access switched off, and — for packages from outside — in a child process (see
-//! `inspect::schema_problems`) so that a validator bug meets a hostile file in a sandbox of
-//! its own, with a time limit.
+//! available to Rust; no pure-Rust validator compiles the IMS/ADL schemas. It only sees a
+//! manifest that our own reader has already found well-formed, at most 16 MiB and free of
+//! DTDs (so no entity expansion and no external entities), with network access switched off.
 #![allow(unsafe_code)]
 
 use std::ffi::{CStr, CString, c_char, c_int, c_void};

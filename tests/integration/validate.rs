@@ -461,3 +461,36 @@ fn validate_json_and_upload_limit() {
         stderr(&missing)
     );
 }
+
+/// The schemas carried in the binary are the official files, unedited: byte for byte the
+/// reference copies the independent checker uses.
+#[test]
+fn bundled_schemas_are_the_official_files() {
+    let reference = repo().join("..").join("shared").join("scorm-schemas");
+    if !reference.exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "{} is required under CI",
+            reference.display()
+        );
+        return;
+    }
+    let bundled = repo().join("src").join("inspect").join("schemas");
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&bundled) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&bundled).unwrap();
+        let official = std::fs::read(reference.join(relative))
+            .unwrap_or_else(|_| panic!("{} has no official counterpart", relative.display()));
+        assert!(
+            std::fs::read(entry.path()).unwrap() == official,
+            "{} differs",
+            relative.display()
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, 38, "4 SCORM 1.2 and 34 SCORM 2004 schema files");
+}

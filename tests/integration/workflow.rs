@@ -142,3 +142,47 @@ fn diff_warns_loudly_when_identifiers_change() {
         "pages: no change\nquestions: no change\nother files: no change\nitems: no change\n"
     );
 }
+
+#[test]
+fn build_and_check_speak_json_for_pipelines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = coursepack(&[
+        "build",
+        "--json",
+        sample_course().to_str().unwrap(),
+        "-s",
+        "scorm12",
+        "-s",
+        "scorm2004",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages = json[0]["packages"].as_array().unwrap();
+    assert_eq!(packages.len(), 2);
+    assert_eq!(packages[1]["standard"], "scorm2004");
+    assert!(std::path::Path::new(packages[0]["path"].as_str().unwrap()).exists());
+    assert_eq!(packages[0]["pages"], 15);
+
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-a/01-page.md", "# Page\n\nSee [missing](02-gone.md).\n"),
+    ]);
+    let output = coursepack(&["check", "--json", course.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    let diagnostic = &json["diagnostics"][0];
+    assert!(
+        diagnostic["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("01-a/01-page.md"),
+        "{json}"
+    );
+    assert_eq!(diagnostic["line"], 3);
+    assert_eq!(diagnostic["severity"], "error");
+}
