@@ -30,6 +30,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Check a course's sources and report every problem, without writing anything.
     Check(CheckArgs),
+    /// Serve a course on 127.0.0.1 as an LMS launches it, with its SCORM data shown live;
+    /// rebuilds and reloads on every change.
+    Preview(PreviewArgs),
     /// Show what a SCORM package (from any tool) holds, and every problem found in it.
     Inspect(PackageArgs),
     /// Check a SCORM package (from any tool) against the standard and what LMSs accept;
@@ -40,6 +43,22 @@ pub enum Command {
     Diff(DiffArgs),
     /// Start a new course: a folder with course.toml, two modules, an image and a knowledge check.
     New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The course folder (holds course.toml).
+    #[arg(value_name = "COURSE_DIR")]
+    pub course: PathBuf,
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(short, long, default_value_t = 3000)]
+    pub port: u16,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Theme folder whose files replace the built-in templates of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod package;
+pub mod preview;
 pub mod quiz;
 pub mod render;
 pub mod slug;

@@ -95,6 +95,14 @@ fn escape_html(text: &str) -> String {
     escaped
 }
 
+/// One embedded file by name (the preview page's files live under `preview/`).
+pub fn embedded(name: &str) -> Option<&'static [u8]> {
+    EMBEDDED
+        .iter()
+        .find(|(embedded, _)| *embedded == name)
+        .map(|(_, bytes)| *bytes)
+}
+
 /// The files of a new course (`coursepack new`), keyed by their path inside the course.
 pub fn scaffold() -> impl Iterator<Item = (&'static str, &'static [u8])> {
     EMBEDDED

@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod inspect;
 mod new;
+mod preview;
 
 use crate::cli::{Cli, Command};
 use crate::diagnostics::Diagnostics;
@@ -26,6 +27,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Build(args) => build::run(args, output),
         Command::Check(args) => check::run(args, output),
         Command::New(args) => new::run(args, output),
+        Command::Preview(args) => preview::run(args),
         Command::Diff(args) => diff::run(args, output),
         Command::Inspect(args) => inspect::run_inspect(args, output),
         Command::Validate(args) => inspect::run_validate(args, output),

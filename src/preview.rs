@@ -1,0 +1,314 @@
+//! `coursepack preview`: the course served on 127.0.0.1 as an LMS launches it, inside a page
+//! that plays the LMS (scorm-again, the maintained run-time, carried in the binary) and shows
+//! what it records. Sources are watched; each change rebuilds the course in memory and the
+//! open page reloads. A build error is shown over the last good version, which stays usable.
+
+use crate::package::{Content, PackageFiles, PackageOptions, Standard};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// The standards the preview page can switch between.
+const STANDARDS: [Standard; 2] = [Standard::Scorm12, Standard::Scorm2004];
+/// A long poll answers after this long even when nothing changed.
+const POLL_TIMEOUT: Duration = Duration::from_secs(25);
+/// Changes closer together than this are one rebuild (editors write files in several steps).
+const SETTLE: Duration = Duration::from_millis(30);
+/// Learner records posted by the page; far above SCORM 2004's 64,000-character suspend_data.
+const MAX_LEARNER_RECORD: u64 = 4 << 20;
+
+/// What the server shows: the last good packages, and the current build error if any.
+#[derive(Default)]
+struct Site {
+    version: u64,
+    packages: HashMap<Standard, PackageFiles>,
+    error: Option<String>,
+    /// Learner record per standard, as the page's LMS last committed it.
+    learners: HashMap<Standard, String>,
+}
+
+struct Shared {
+    site: Mutex<Site>,
+    changed: Condvar,
+}
+
+pub struct Options {
+    pub port: u16,
+    pub templates: Option<PathBuf>,
+    /// Called with the address once the server listens (the command prints it, opens a browser).
+    pub on_ready: Box<dyn FnOnce(&str) + Send>,
+}
+
+/// Serves the course until the process is stopped.
+pub fn serve(course: &Path, options: Options) -> Result<()> {
+    let shared = Arc::new(Shared {
+        site: Mutex::new(Site::default()),
+        changed: Condvar::new(),
+    });
+    rebuild(course, options.templates.as_deref(), &shared, "built");
+    let server = tiny_http::Server::http(("127.0.0.1", options.port))
+        .map_err(|err| anyhow::anyhow!("cannot listen on 127.0.0.1:{}: {err}", options.port))?;
+    let address = format!(
+        "http://{}/",
+        server.server_addr().to_ip().context("a TCP address")?
+    );
+    let _watcher = watch(course, options.templates.clone(), Arc::clone(&shared))?;
+    (options.on_ready)(&address);
+    for request in server.incoming_requests() {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || respond(request, &shared));
+    }
+    Ok(())
+}
+
+/// Rebuilds the course in memory; on success the packages are replaced, on failure they stay
+/// and the error is shown. Reports on the terminal either way.
+fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str) {
+    let started = Instant::now();
+    let result = build(course, templates);
+    let elapsed = started.elapsed();
+    let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+    site.version += 1;
+    match result {
+        Ok(packages) => {
+            site.packages = packages;
+            site.error = None;
+            eprintln!("{}: {what} in {} ms", course.display(), elapsed.as_millis());
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            eprintln!(
+                "{}: the preview keeps the last good version",
+                course.display()
+            );
+            site.error = Some(error);
+        }
+    }
+    shared.changed.notify_all();
+}
+
+fn build(
+    course: &Path,
+    templates: Option<&Path>,
+) -> Result<HashMap<Standard, PackageFiles>, String> {
+    let (prepared, diagnostics) =
+        crate::prepare(course, templates).map_err(|err| format!("error: {err:#}"))?;
+    let problems: Vec<String> = diagnostics
+        .sorted()
+        .iter()
+        .map(|d| d.display_in(course))
+        .collect();
+    let Some(prepared) = prepared else {
+        return Err(problems.join("\n"));
+    };
+    for warning in &problems {
+        eprintln!("{warning}");
+    }
+    let mut packages = HashMap::new();
+    for standard in STANDARDS {
+        let options = PackageOptions {
+            standard,
+            sco_per_module: prepared.course.config.package.sco_per_module,
+        };
+        let files = prepared
+            .package(options)
+            .map_err(|err| format!("error: {err:#}"))?;
+        packages.insert(standard, files);
+    }
+    Ok(packages)
+}
+
+/// Watches the course folder (and the theme folder) and rebuilds after each burst of changes.
+fn watch(
+    course: &Path,
+    templates: Option<PathBuf>,
+    shared: Arc<Shared>,
+) -> Result<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let (sender, events) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(sender)?;
+    watcher
+        .watch(course, notify::RecursiveMode::Recursive)
+        .with_context(|| format!("cannot watch {}", course.display()))?;
+    if let Some(dir) = &templates {
+        watcher.watch(dir, notify::RecursiveMode::Recursive)?;
+    }
+    let course = course.to_path_buf();
+    std::thread::spawn(move || {
+        while let Ok(event) = events.recv() {
+            if !matters(&event) {
+                continue;
+            }
+            // Let the burst settle, then rebuild once.
+            while events.recv_timeout(SETTLE).is_ok() {}
+            rebuild(&course, templates.as_deref(), &shared, "rebuilt");
+        }
+    });
+    Ok(watcher)
+}
+
+/// Content changes only: not reads, not editor swap and backup files.
+fn matters(event: &notify::Result<notify::Event>) -> bool {
+    let Ok(event) = event else {
+        return false;
+    };
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return false;
+    }
+    event.paths.iter().any(|path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        !(name.ends_with('~') || name.ends_with(".swp") || name.starts_with(".#"))
+    })
+}
+
+fn respond(mut request: tiny_http::Request, shared: &Shared) {
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let standard = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("standard="))
+        .and_then(|name| STANDARDS.into_iter().find(|s| s.as_str() == name))
+        .unwrap_or(Standard::Scorm12);
+    let method = request.method().clone();
+    let response = match (method, path) {
+        (tiny_http::Method::Get, "/") => embedded("preview/index.html"),
+        (tiny_http::Method::Get, "/__preview/state") => {
+            let after = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("after="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            state(shared, after)
+        }
+        (tiny_http::Method::Get, "/__preview/learner") => {
+            let site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+            let record = site
+                .learners
+                .get(&standard)
+                .cloned()
+                .unwrap_or_else(|| "{}".into());
+            reply(200, "application/json", record.into_bytes())
+        }
+        (tiny_http::Method::Post, "/__preview/learner") => {
+            let mut body = String::new();
+            let read = request
+                .as_reader()
+                .take(MAX_LEARNER_RECORD)
+                .read_to_string(&mut body);
+            if read.is_err() || serde_json::from_str::<serde_json::Value>(&body).is_err() {
+                reply(400, "text/plain", b"a JSON learner record".to_vec())
+            } else {
+                let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+                site.learners.insert(standard, body);
+                reply(204, "text/plain", Vec::new())
+            }
+        }
+        (tiny_http::Method::Delete, "/__preview/learner") => {
+            let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+            site.learners.remove(&standard);
+            reply(204, "text/plain", Vec::new())
+        }
+        (tiny_http::Method::Get, path) if path.starts_with("/__preview/") => {
+            embedded(&format!("preview/{}", &path["/__preview/".len()..]))
+        }
+        (tiny_http::Method::Get, path) if path.starts_with("/course/") => {
+            course_file(shared, &path["/course/".len()..])
+        }
+        _ => reply(404, "text/plain", b"not found".to_vec()),
+    };
+    let _ = request.respond(response);
+}
+
+/// Waits until the site is newer than `after` (or the poll times out), then describes it.
+fn state(shared: &Shared, after: u64) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+    let (site, _) = shared
+        .changed
+        .wait_timeout_while(site, POLL_TIMEOUT, |site| site.version <= after)
+        .unwrap_or_else(|e| e.into_inner());
+    let body = serde_json::json!({
+        "version": site.version,
+        "error": site.error,
+        "ready": !site.packages.is_empty(),
+    });
+    reply(200, "application/json", body.to_string().into_bytes())
+}
+
+/// `<standard>/<package path>` from the last good build.
+fn course_file(shared: &Shared, rest: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let (standard, file) = rest.split_once('/').unwrap_or((rest, ""));
+    let file = percent_encoding::percent_decode_str(file)
+        .decode_utf8_lossy()
+        .into_owned();
+    let content = {
+        let site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+        STANDARDS
+            .into_iter()
+            .find(|s| s.as_str() == standard)
+            .and_then(|s| site.packages.get(&s))
+            .and_then(|files| files.get(&file).cloned())
+    };
+    let bytes = match content {
+        Some(Content::Bytes(bytes)) => bytes.to_vec(),
+        // Course files are read when asked for: an edited image shows at the next reload.
+        Some(Content::File(path)) => match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(_) => return reply(404, "text/plain", b"not found".to_vec()),
+        },
+        None => return reply(404, "text/plain", b"not found".to_vec()),
+    };
+    reply(200, content_type(&file), bytes)
+}
+
+fn embedded(name: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    match crate::templates::embedded(name) {
+        Some(bytes) => reply(200, content_type(name), bytes.to_vec()),
+        None => reply(404, "text/plain", b"not found".to_vec()),
+    }
+}
+
+fn reply(
+    status: u16,
+    content_type: &str,
+    body: Vec<u8>,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let header = |name: &str, value: &str| {
+        tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+    };
+    tiny_http::Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn content_type(name: &str) -> &'static str {
+    let extension = name
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    match extension.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "vtt" => "text/vtt; charset=utf-8",
+        "pdf" => "application/pdf",
+        "txt" | "xml" | "xsd" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
