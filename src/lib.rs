@@ -41,6 +41,16 @@ pub struct Prepared {
 /// Loads and renders the course at `dir`, collecting every author-facing problem. The course
 /// comes back only when there are no errors.
 pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<(Option<Prepared>, Diagnostics)> {
+    prepare_cached(dir, templates, None)
+}
+
+/// [`prepare`], reusing the Markdown of pages that did not change since the last call with
+/// the same cache (the preview's rebuilds).
+pub fn prepare_cached(
+    dir: &Path,
+    templates: Option<&Path>,
+    cache: Option<&render::MarkdownCache>,
+) -> Result<(Option<Prepared>, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
     let course = load::load_course(dir, &mut diagnostics)?;
     let course_templates = course.root.join(templates::COURSE_TEMPLATES);
@@ -55,7 +65,7 @@ pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<(Option<Prepared>
     overrides.extend(templates);
     let theme = Theme::load(&overrides)?;
     let tera = theme.tera()?;
-    let rendered = render::render_course(&course, &tera, &mut diagnostics)?;
+    let rendered = render::render_course(&course, &tera, cache, &mut diagnostics)?;
     if diagnostics.has_errors() {
         return Ok((None, diagnostics));
     }

@@ -35,14 +35,14 @@ pub struct LinkTargets<'a> {
 }
 
 /// A link to a page (or an anchor on one), checked once every page's anchors are known.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PageLink {
     pub target_page: String,
     pub fragment: String,
     pub position: Position,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RenderedMarkdown {
     pub html: String,
     /// Plain text of the first `#` heading.

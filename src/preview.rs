@@ -33,6 +33,7 @@ struct Site {
 struct Shared {
     site: Mutex<Site>,
     changed: Condvar,
+    markdown: crate::render::MarkdownCache,
 }
 
 pub struct Options {
@@ -47,6 +48,7 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
     let shared = Arc::new(Shared {
         site: Mutex::new(Site::default()),
         changed: Condvar::new(),
+        markdown: crate::render::MarkdownCache::default(),
     });
     rebuild(course, options.templates.as_deref(), &shared, "built");
     let server = tiny_http::Server::http(("127.0.0.1", options.port))
@@ -68,7 +70,7 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
 /// and the error is shown. Reports on the terminal either way.
 fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str) {
     let started = Instant::now();
-    let result = build(course, templates);
+    let result = build(course, templates, &shared.markdown);
     let elapsed = started.elapsed();
     let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
     site.version += 1;
@@ -93,9 +95,10 @@ fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str)
 fn build(
     course: &Path,
     templates: Option<&Path>,
+    markdown: &crate::render::MarkdownCache,
 ) -> Result<HashMap<Standard, PackageFiles>, String> {
-    let (prepared, diagnostics) =
-        crate::prepare(course, templates).map_err(|err| format!("error: {err:#}"))?;
+    let (prepared, diagnostics) = crate::prepare_cached(course, templates, Some(markdown))
+        .map_err(|err| format!("error: {err:#}"))?;
     let problems: Vec<String> = diagnostics
         .sorted()
         .iter()
@@ -138,33 +141,82 @@ fn watch(
     }
     let course = course.to_path_buf();
     std::thread::spawn(move || {
-        while let Ok(event) = events.recv() {
-            if !matters(&event) {
-                continue;
+        while let Ok(first) = events.recv() {
+            // Let the burst settle, then act once on all of it.
+            let mut burst = vec![first];
+            while let Ok(event) = events.recv_timeout(SETTLE) {
+                burst.push(event);
             }
-            // Let the burst settle, then rebuild once.
-            while events.recv_timeout(SETTLE).is_ok() {}
-            rebuild(&course, templates.as_deref(), &shared, "rebuilt");
+            match classify(&burst) {
+                Change::None => {}
+                Change::Media => {
+                    // Course files are read from disk when served: reloading shows them.
+                    let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+                    site.version += 1;
+                    shared.changed.notify_all();
+                }
+                Change::PageText => rebuild(&course, templates.as_deref(), &shared, "rebuilt"),
+                Change::Structure => {
+                    shared.markdown.clear();
+                    rebuild(&course, templates.as_deref(), &shared, "rebuilt");
+                }
+            }
         }
     });
     Ok(watcher)
 }
 
-/// Content changes only: not reads, not editor swap and backup files.
-fn matters(event: &notify::Result<notify::Event>) -> bool {
-    let Ok(event) = event else {
-        return false;
-    };
-    if matches!(event.kind, notify::EventKind::Access(_)) {
-        return false;
+/// What a burst of file events asks for, from least to most work.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Change {
+    None,
+    /// Existing images and other course files changed: reload, nothing to build.
+    Media,
+    /// Existing pages' text changed: rebuild, rendering only those pages' Markdown again.
+    PageText,
+    /// Files appeared, went or were renamed, or settings and templates changed: rebuild all.
+    Structure,
+}
+
+fn classify(burst: &[notify::Result<notify::Event>]) -> Change {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    let mut change = Change::None;
+    for event in burst {
+        let Ok(event) = event else {
+            return Change::Structure;
+        };
+        let edited = matches!(
+            event.kind,
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+        );
+        for path in &event.paths {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            if matches!(
+                event.kind,
+                EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
+            ) || name.ends_with('~')
+                || name.ends_with(".swp")
+                || name.starts_with(".#")
+                || path.is_dir()
+            {
+                continue;
+            }
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let kind = if !edited || matches!(extension, "toml" | "html") {
+                Change::Structure
+            } else if extension == "md" {
+                Change::PageText
+            } else {
+                Change::Media
+            };
+            change = change.max(kind);
+        }
     }
-    event.paths.iter().any(|path| {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        !(name.ends_with('~') || name.ends_with(".swp") || name.starts_with(".#"))
-    })
+    change
 }
 
 fn respond(mut request: tiny_http::Request, shared: &Shared) {
@@ -310,5 +362,33 @@ fn content_type(name: &str) -> &'static str {
         "txt" | "xml" | "xsd" => "text/plain; charset=utf-8",
         "woff2" => "font/woff2",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, DataChange, MetadataKind, ModifyKind};
+    use notify::{Event, EventKind};
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<Event> {
+        Ok(Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn bursts_ask_for_the_least_work_that_is_correct() {
+        let edit = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let page = event(edit, "c/01-a/01-p.md");
+        let image = event(edit, "c/01-a/media/f.png");
+        assert_eq!(classify(&[image]), Change::Media);
+        assert_eq!(classify(&[page]), Change::PageText);
+        let settings = event(edit, "c/course.toml");
+        let page = event(edit, "c/01-a/01-p.md");
+        assert_eq!(classify(&[page, settings]), Change::Structure);
+        let new_page = event(EventKind::Create(CreateKind::File), "c/01-a/02-q.md");
+        assert_eq!(classify(&[new_page]), Change::Structure);
+        let touched = event(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)), "c/01-a/01-p.md");
+        let swap = event(edit, "c/01-a/.01-p.md.swp");
+        assert_eq!(classify(&[touched, swap]), Change::None);
     }
 }

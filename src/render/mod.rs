@@ -29,11 +29,50 @@ pub struct RenderedPage {
     pub html: std::sync::Arc<[u8]>,
 }
 
+/// Pages' Markdown as last rendered, for a preview that rebuilds after each edit: a page whose
+/// text did not change is not rendered again. Only valid while the set of pages and course
+/// files stays the same; the preview clears it on any other change.
+#[derive(Default)]
+pub struct MarkdownCache {
+    pages: std::sync::Mutex<HashMap<String, (u64, RenderedMarkdown)>>,
+}
+
+impl MarkdownCache {
+    pub fn clear(&self) {
+        self.pages.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn render(&self, page: &crate::model::Page, targets: &LinkTargets) -> RenderedMarkdown {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (&page.markdown, page.body_line_offset, &page.href).hash(&mut hasher);
+        let key = hasher.finish();
+        let cached = self
+            .pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&page.source)
+            .cloned();
+        match cached {
+            Some((hash, body)) if hash == key => body,
+            _ => {
+                let body = render_markdown(page, targets);
+                self.pages
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(page.source.clone(), (key, body.clone()));
+                body
+            }
+        }
+    }
+}
+
 /// Renders all pages. Problems go to `diagnostics`; `Err` is kept for template failures,
 /// which are the theme author's problem and stop everything.
 pub fn render_course(
     course: &Course,
     tera: &Tera,
+    cache: Option<&MarkdownCache>,
     diagnostics: &mut Diagnostics,
 ) -> Result<RenderedCourse> {
     let targets = LinkTargets {
@@ -44,7 +83,10 @@ pub fn render_course(
     let pages: Vec<_> = course.pages().collect();
     let mut bodies: Vec<RenderedMarkdown> = pages
         .par_iter()
-        .map(|page| render_markdown(page, &targets))
+        .map(|page| match cache {
+            Some(cache) => cache.render(page, &targets),
+            None => render_markdown(page, &targets),
+        })
         .collect();
 
     check_anchors(course, &bodies, diagnostics);
