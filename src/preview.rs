@@ -387,7 +387,10 @@ mod tests {
         assert_eq!(classify(&[page, settings]), Change::Structure);
         let new_page = event(EventKind::Create(CreateKind::File), "c/01-a/02-q.md");
         assert_eq!(classify(&[new_page]), Change::Structure);
-        let touched = event(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)), "c/01-a/01-p.md");
+        let touched = event(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+            "c/01-a/01-p.md",
+        );
         let swap = event(edit, "c/01-a/.01-p.md.swp");
         assert_eq!(classify(&[touched, swap]), Change::None);
     }
