@@ -52,6 +52,28 @@ fn stages(c: &mut Criterion) {
     group.bench_function("package layout", |b| {
         b.iter(|| prepared.package(options).unwrap())
     });
+    // What the preview does after a designer saves one page: Markdown of the other pages
+    // comes from the cache; the course is laid out for the standard on screen.
+    let cache = coursepack::render::RenderCache::default();
+    coursepack::prepare_cached(&course, None, Some(&cache)).unwrap();
+    let page = walkdir::WalkDir::new(&course)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .unwrap()
+        .into_path();
+    let original = std::fs::read_to_string(&page).unwrap();
+    let mut edits = 0u64;
+    group.bench_function("preview rebuild after a one-page edit", |b| {
+        b.iter(|| {
+            edits += 1;
+            std::fs::write(&page, format!("{original}\nEdit {edits}.\n")).unwrap();
+            let (prepared, _) = coursepack::prepare_cached(&course, None, Some(&cache)).unwrap();
+            prepared.unwrap().package(options).unwrap()
+        })
+    });
+    std::fs::write(&page, original).unwrap();
     let files = prepared.package(options).unwrap();
     let zip = dir.path().join("out.zip");
     group.bench_function("zip writer (20 MiB)", |b| {

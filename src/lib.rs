@@ -44,12 +44,12 @@ pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<(Option<Prepared>
     prepare_cached(dir, templates, None)
 }
 
-/// [`prepare`], reusing the Markdown of pages that did not change since the last call with
-/// the same cache (the preview's rebuilds).
+/// [`prepare`], reusing what did not change since the last call with the same cache (the
+/// preview's rebuilds).
 pub fn prepare_cached(
     dir: &Path,
     templates: Option<&Path>,
-    cache: Option<&render::MarkdownCache>,
+    cache: Option<&render::RenderCache>,
 ) -> Result<(Option<Prepared>, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
     let course = load::load_course(dir, &mut diagnostics)?;

@@ -20,11 +20,16 @@ const SETTLE: Duration = Duration::from_millis(30);
 /// Learner records posted by the page; far above SCORM 2004's 64,000-character suspend_data.
 const MAX_LEARNER_RECORD: u64 = 4 << 20;
 
-/// What the server shows: the last good packages, and the current build error if any.
+/// What the server shows: the last good build, and the current build error if any.
 #[derive(Default)]
 struct Site {
     version: u64,
-    packages: HashMap<Standard, PackageFiles>,
+    prepared: Option<Arc<crate::Prepared>>,
+    /// The last good build laid out per standard, when a standard is first asked for: a
+    /// rebuild lays out only the standard on screen.
+    packages: HashMap<Standard, Arc<PackageFiles>>,
+    /// The standard the page last asked for.
+    shown: Standard,
     error: Option<String>,
     /// Learner record per standard, as the page's LMS last committed it.
     learners: HashMap<Standard, String>,
@@ -33,7 +38,7 @@ struct Site {
 struct Shared {
     site: Mutex<Site>,
     changed: Condvar,
-    markdown: crate::render::MarkdownCache,
+    render: crate::render::RenderCache,
 }
 
 pub struct Options {
@@ -48,7 +53,7 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
     let shared = Arc::new(Shared {
         site: Mutex::new(Site::default()),
         changed: Condvar::new(),
-        markdown: crate::render::MarkdownCache::default(),
+        render: crate::render::RenderCache::default(),
     });
     rebuild(course, options.templates.as_deref(), &shared, "built");
     let server = tiny_http::Server::http(("127.0.0.1", options.port))
@@ -70,13 +75,15 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
 /// and the error is shown. Reports on the terminal either way.
 fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str) {
     let started = Instant::now();
-    let result = build(course, templates, &shared.markdown);
+    let shown = shared.site.lock().unwrap_or_else(|e| e.into_inner()).shown;
+    let result = build(course, templates, &shared.render, shown);
     let elapsed = started.elapsed();
     let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
     site.version += 1;
     match result {
-        Ok(packages) => {
-            site.packages = packages;
+        Ok((prepared, files)) => {
+            site.prepared = Some(prepared);
+            site.packages = HashMap::from([(shown, files)]);
             site.error = None;
             eprintln!("{}: {what} in {} ms", course.display(), elapsed.as_millis());
         }
@@ -92,12 +99,15 @@ fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str)
     shared.changed.notify_all();
 }
 
+/// The course prepared, and laid out for `standard` (which also surfaces launch-page
+/// template errors at once).
 fn build(
     course: &Path,
     templates: Option<&Path>,
-    markdown: &crate::render::MarkdownCache,
-) -> Result<HashMap<Standard, PackageFiles>, String> {
-    let (prepared, diagnostics) = crate::prepare_cached(course, templates, Some(markdown))
+    cache: &crate::render::RenderCache,
+    standard: Standard,
+) -> Result<(Arc<crate::Prepared>, Arc<PackageFiles>), String> {
+    let (prepared, diagnostics) = crate::prepare_cached(course, templates, Some(cache))
         .map_err(|err| format!("error: {err:#}"))?;
     let problems: Vec<String> = diagnostics
         .sorted()
@@ -110,18 +120,17 @@ fn build(
     for warning in &problems {
         eprintln!("{warning}");
     }
-    let mut packages = HashMap::new();
-    for standard in STANDARDS {
-        let options = PackageOptions {
-            standard,
-            sco_per_module: prepared.course.config.package.sco_per_module,
-        };
-        let files = prepared
-            .package(options)
-            .map_err(|err| format!("error: {err:#}"))?;
-        packages.insert(standard, files);
-    }
-    Ok(packages)
+    let prepared = Arc::new(prepared);
+    let files = lay_out(&prepared, standard).map_err(|err| format!("error: {err:#}"))?;
+    Ok((prepared, files))
+}
+
+fn lay_out(prepared: &crate::Prepared, standard: Standard) -> Result<Arc<PackageFiles>> {
+    let options = PackageOptions {
+        standard,
+        sco_per_module: prepared.course.config.package.sco_per_module,
+    };
+    Ok(Arc::new(prepared.package(options)?))
 }
 
 /// Watches the course folder (and the theme folder) and rebuilds after each burst of changes.
@@ -139,6 +148,10 @@ fn watch(
     if let Some(dir) = &templates {
         watcher.watch(dir, notify::RecursiveMode::Recursive)?;
     }
+    // Theme files are read when the course is prepared, whatever their kind.
+    let theme_dirs: Vec<PathBuf> = std::iter::once(course.join(crate::templates::COURSE_TEMPLATES))
+        .chain(templates.clone())
+        .collect();
     let course = course.to_path_buf();
     std::thread::spawn(move || {
         while let Ok(first) = events.recv() {
@@ -147,7 +160,7 @@ fn watch(
             while let Ok(event) = events.recv_timeout(SETTLE) {
                 burst.push(event);
             }
-            match classify(&burst) {
+            match classify(&burst, &theme_dirs) {
                 Change::None => {}
                 Change::Media => {
                     // Course files are read from disk when served: reloading shows them.
@@ -157,7 +170,7 @@ fn watch(
                 }
                 Change::PageText => rebuild(&course, templates.as_deref(), &shared, "rebuilt"),
                 Change::Structure => {
-                    shared.markdown.clear();
+                    shared.render.clear();
                     rebuild(&course, templates.as_deref(), &shared, "rebuilt");
                 }
             }
@@ -178,7 +191,7 @@ enum Change {
     Structure,
 }
 
-fn classify(burst: &[notify::Result<notify::Event>]) -> Change {
+fn classify(burst: &[notify::Result<notify::Event>], theme_dirs: &[PathBuf]) -> Change {
     use notify::EventKind;
     use notify::event::ModifyKind;
     let mut change = Change::None;
@@ -206,7 +219,8 @@ fn classify(burst: &[notify::Result<notify::Event>]) -> Change {
                 continue;
             }
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            let kind = if !edited || matches!(extension, "toml" | "html") {
+            let theme = theme_dirs.iter().any(|dir| path.starts_with(dir));
+            let kind = if !edited || theme || matches!(extension, "toml" | "html") {
                 Change::Structure
             } else if extension == "md" {
                 Change::PageText
@@ -287,7 +301,7 @@ fn state(shared: &Shared, after: u64) -> tiny_http::Response<std::io::Cursor<Vec
     let body = serde_json::json!({
         "version": site.version,
         "error": site.error,
-        "ready": !site.packages.is_empty(),
+        "ready": site.prepared.is_some(),
     });
     reply(200, "application/json", body.to_string().into_bytes())
 }
@@ -298,14 +312,15 @@ fn course_file(shared: &Shared, rest: &str) -> tiny_http::Response<std::io::Curs
     let file = percent_encoding::percent_decode_str(file)
         .decode_utf8_lossy()
         .into_owned();
-    let content = {
-        let site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
-        STANDARDS
-            .into_iter()
-            .find(|s| s.as_str() == standard)
-            .and_then(|s| site.packages.get(&s))
-            .and_then(|files| files.get(&file).cloned())
+    let Some(standard) = STANDARDS.into_iter().find(|s| s.as_str() == standard) else {
+        return reply(404, "text/plain", b"not found".to_vec());
     };
+    let files = match package_for(shared, standard) {
+        Ok(Some(files)) => files,
+        Ok(None) => return reply(503, "text/plain", b"the course has not built yet".to_vec()),
+        Err(err) => return reply(500, "text/plain", format!("{err:#}").into_bytes()),
+    };
+    let content = files.get(&file).cloned();
     let bytes = match content {
         Some(Content::Bytes(bytes)) => bytes.to_vec(),
         // Course files are read when asked for: an edited image shows at the next reload.
@@ -316,6 +331,27 @@ fn course_file(shared: &Shared, rest: &str) -> tiny_http::Response<std::io::Curs
         None => return reply(404, "text/plain", b"not found".to_vec()),
     };
     reply(200, content_type(&file), bytes)
+}
+
+/// The last good build laid out for `standard`, laying it out on first request.
+fn package_for(shared: &Shared, standard: Standard) -> Result<Option<Arc<PackageFiles>>> {
+    let (prepared, version) = {
+        let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+        site.shown = standard;
+        if let Some(files) = site.packages.get(&standard) {
+            return Ok(Some(Arc::clone(files)));
+        }
+        let Some(prepared) = site.prepared.clone() else {
+            return Ok(None);
+        };
+        (prepared, site.version)
+    };
+    let files = lay_out(&prepared, standard)?;
+    let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+    if site.version == version {
+        site.packages.insert(standard, Arc::clone(&files));
+    }
+    Ok(Some(files))
 }
 
 fn embedded(name: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
@@ -380,18 +416,21 @@ mod tests {
         let edit = EventKind::Modify(ModifyKind::Data(DataChange::Content));
         let page = event(edit, "c/01-a/01-p.md");
         let image = event(edit, "c/01-a/media/f.png");
-        assert_eq!(classify(&[image]), Change::Media);
-        assert_eq!(classify(&[page]), Change::PageText);
+        assert_eq!(classify(&[image], &[]), Change::Media);
+        assert_eq!(classify(&[page], &[]), Change::PageText);
         let settings = event(edit, "c/course.toml");
         let page = event(edit, "c/01-a/01-p.md");
-        assert_eq!(classify(&[page, settings]), Change::Structure);
+        assert_eq!(classify(&[page, settings], &[]), Change::Structure);
         let new_page = event(EventKind::Create(CreateKind::File), "c/01-a/02-q.md");
-        assert_eq!(classify(&[new_page]), Change::Structure);
+        assert_eq!(classify(&[new_page], &[]), Change::Structure);
         let touched = event(
             EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
             "c/01-a/01-p.md",
         );
         let swap = event(edit, "c/01-a/.01-p.md.swp");
-        assert_eq!(classify(&[touched, swap]), Change::None);
+        assert_eq!(classify(&[touched, swap], &[]), Change::None);
+        let stylesheet = event(edit, "c/templates/assets/coursepack.css");
+        let theme = [PathBuf::from("c/templates")];
+        assert_eq!(classify(&[stylesheet], &theme), Change::Structure);
     }
 }

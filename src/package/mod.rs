@@ -17,11 +17,22 @@ use tera::Tera;
 
 /// The package formats coursepack writes.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Standard {
     /// SCORM 1.2: what Moodle and most LMSs support best.
+    #[default]
     Scorm12,
     /// SCORM 2004 4th Edition.
     Scorm2004,

@@ -29,42 +29,59 @@ pub struct RenderedPage {
     pub html: std::sync::Arc<[u8]>,
 }
 
-/// Pages' Markdown as last rendered, for a preview that rebuilds after each edit: a page whose
-/// text did not change is not rendered again. Only valid while the set of pages and course
-/// files stays the same; the preview clears it on any other change.
+/// Pages as last rendered, for a preview that rebuilds after each edit: a page whose text
+/// did not change is not parsed again, and a page whose template input did not change is not
+/// templated again. Keys hash every input, so a hit is always right; the Markdown part is
+/// only valid while the set of pages and course files stays the same, and the preview
+/// clears the cache on any other change.
 #[derive(Default)]
-pub struct MarkdownCache {
-    pages: std::sync::Mutex<HashMap<String, (u64, RenderedMarkdown)>>,
+pub struct RenderCache {
+    markdown: std::sync::Mutex<HashMap<String, (u64, RenderedMarkdown)>>,
+    html: std::sync::Mutex<HashMap<String, (u64, PageHtml)>>,
 }
 
-impl MarkdownCache {
+impl RenderCache {
     pub fn clear(&self) {
-        self.pages.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        lock(&self.markdown).clear();
+        lock(&self.html).clear();
     }
 
     fn render(&self, page: &crate::model::Page, targets: &LinkTargets) -> RenderedMarkdown {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (&page.markdown, page.body_line_offset, &page.href).hash(&mut hasher);
-        let key = hasher.finish();
-        let cached = self
-            .pages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&page.source)
-            .cloned();
+        let key = hash_of(&(&page.markdown, page.body_line_offset, &page.href));
+        let cached = lock(&self.markdown).get(&page.source).cloned();
         match cached {
             Some((hash, body)) if hash == key => body,
             _ => {
                 let body = render_markdown(page, targets);
-                self.pages
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(page.source.clone(), (key, body.clone()));
+                lock(&self.markdown).insert(page.source.clone(), (key, body.clone()));
                 body
             }
         }
     }
+
+    fn html(&self, source: &str, key: u64) -> Option<std::sync::Arc<[u8]>> {
+        match lock(&self.html).get(source) {
+            Some((hash, html)) if *hash == key => Some(std::sync::Arc::clone(html)),
+            _ => None,
+        }
+    }
+
+    fn keep_html(&self, source: &str, key: u64, html: &std::sync::Arc<[u8]>) {
+        lock(&self.html).insert(source.to_string(), (key, std::sync::Arc::clone(html)));
+    }
+}
+
+type PageHtml = std::sync::Arc<[u8]>;
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Renders all pages. Problems go to `diagnostics`; `Err` is kept for template failures,
@@ -72,7 +89,7 @@ impl MarkdownCache {
 pub fn render_course(
     course: &Course,
     tera: &Tera,
-    cache: Option<&MarkdownCache>,
+    cache: Option<&RenderCache>,
     diagnostics: &mut Diagnostics,
 ) -> Result<RenderedCourse> {
     let targets = LinkTargets {
@@ -129,12 +146,28 @@ pub fn render_course(
     }
 
     let about = CourseAbout::new(course);
+    // Everything a page's template sees besides the page itself.
+    let about_key = cache.map(|_| hash_of(&serde_json::to_string(&about).unwrap_or_default()));
     let rendered = pages
         .par_iter()
         .zip(bodies.par_iter())
         .zip(titles.par_iter())
         .zip(quizzes.par_iter())
         .map(|(((page, body), title), page_quiz)| {
+            // Pages with questions depend on other pages (pools): always templated.
+            let key = about_key.filter(|_| page_quiz.is_none()).map(|about| {
+                let view = (&page.id, title, &page.description, &body.html);
+                hash_of(&(about, &page.href, view, body.first_heading.is_some()))
+            });
+            if let (Some(cache), Some(key)) = (cache, key)
+                && let Some(html) = cache.html(&page.source, key)
+            {
+                return Ok(RenderedPage {
+                    href: page.href.clone(),
+                    title: title.clone(),
+                    html,
+                });
+            }
             let (body_html, quiz_data) = match page_quiz {
                 Some(page_quiz) => {
                     let (html, data) =
@@ -160,10 +193,14 @@ pub fn render_course(
             let html = tera
                 .render("page.html", &context)
                 .map_err(|err| anyhow!("template page.html: {}", describe_tera_error(&err)))?;
+            let html: std::sync::Arc<[u8]> = html.into_bytes().into();
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.keep_html(&page.source, key, &html);
+            }
             Ok(RenderedPage {
                 href: page.href.clone(),
                 title: title.clone(),
-                html: html.into_bytes().into(),
+                html,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -186,3 +186,37 @@ fn build_and_check_speak_json_for_pipelines() {
     assert_eq!(diagnostic["line"], 3);
     assert_eq!(diagnostic["severity"], "error");
 }
+
+/// The preview's cached rebuild gives exactly what a fresh build gives, after edits to a page's
+/// text and to a page another page links to.
+#[test]
+fn cached_rebuilds_equal_fresh_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = renamed_copy(dir.path(), "unchanged", "unchanged");
+    let cache = coursepack::render::RenderCache::default();
+    let pages = |cache: Option<&coursepack::render::RenderCache>| {
+        let (prepared, _) = coursepack::prepare_cached(&course, None, cache).unwrap();
+        let prepared = prepared.expect("the sample course builds");
+        prepared
+            .rendered
+            .pages
+            .iter()
+            .map(|p| (p.href.clone(), p.title.clone(), p.html.to_vec()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pages(Some(&cache)), pages(None));
+    let page = course.join("01-introduction/02-what-is-internal-risk.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("# What is internal risk?", "# Internal risk, defined"),
+    )
+    .unwrap();
+    let cached = pages(Some(&cache));
+    assert_eq!(cached, pages(None));
+    assert!(
+        cached
+            .iter()
+            .any(|(_, title, _)| title == "Internal risk, defined")
+    );
+}
