@@ -23,7 +23,7 @@ const EXECUTABLES: [&str; 12] = [
 ];
 /// Characters Moodle's PARAM_FILE cleaning removes from each name when it unzips a package,
 /// which breaks every reference to that file.
-const MOODLE_STRIPPED: [char; 9] = ['&', '<', '>', '"', '`', '|', '\'', ':', '\\'];
+const MOODLE_STRIPPED: [char; 8] = ['&', '<', '>', '"', '`', '|', '\'', ':'];
 
 pub fn check_package(archive: &mut Archive, report: &mut Report, options: Options) {
     let problems = &mut report.problems;

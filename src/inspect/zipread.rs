@@ -153,6 +153,16 @@ fn central_directory(
         )
         .help("no course needs that many files; this looks like a zip bomb")));
     }
+    if size == u64::from(u32::MAX) || offset == u64::from(u32::MAX) {
+        return Ok(Err(Problem::error(
+            Rule::ZipUnreadable,
+            None,
+            "a zip64 archive (over 4 GiB); it is not inspected",
+        )
+        .help(
+            "no LMS accepts an upload this large; move large videos to a streaming service",
+        )));
+    }
     if size > MAX_CENTRAL_DIRECTORY || offset.saturating_add(size) > file_size {
         return Ok(not_zip(
             "the central directory lies outside the file (truncated?)",

@@ -399,6 +399,13 @@ fn hostile_and_broken_zips_are_reported_without_writing_anything() {
         "error[too-many-entries]: the archive has 65535 or more entries",
     );
 
+    // A zip64 directory (archives over 4 GiB) is not read.
+    let mut huge = bytes.clone();
+    huge[eocd + 12..eocd + 16].copy_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+    let huge_path = folder.join("zip64.zip");
+    std::fs::write(&huge_path, huge).unwrap();
+    assert_problem(&huge_path, "error[zip-unreadable]: a zip64 archive (over 4 GiB)");
+
     // No manifest, and a manifest in a subfolder.
     let none = folder.join("none.zip");
     write_zip(&none, &[("index.html", page)]);
