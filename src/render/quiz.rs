@@ -44,7 +44,6 @@ pub fn gather_quizzes(
     let pages: Vec<&Page> = course.pages().collect();
     let mut seen: HashMap<String, String> = HashMap::new();
     for (page, body) in pages.iter().zip(bodies.iter_mut()) {
-        let lines = LineIndex::new(&page.markdown, page.body_line_offset);
         for (n, question) in body.quizzes.iter_mut().flatten().enumerate() {
             let position = n + 1;
             let id = question
@@ -53,7 +52,7 @@ pub fn gather_quizzes(
                 .unwrap_or_else(|| format!("{}-{position}", page.id.replace('/', "-")));
             if let Some(first) = seen.insert(id.clone(), page.source.clone()) {
                 diagnostics.push(
-                    Diagnostic::error(&page.source, Some(lines.position(question.offset)), format!("question id `{id}` is already used in `{first}`"))
+                    Diagnostic::error(&page.source, Some(position_in(page, question.offset)), format!("question id `{id}` is already used in `{first}`"))
                         .with_help("question ids are reported to the LMS and must be unique in the course: change `id:`"),
                 );
             }
@@ -116,6 +115,12 @@ fn pool_questions(
     questions
 }
 
+/// Where `offset` of the page's Markdown is in its file. Only errors need it, so the line
+/// index is built then rather than for every page.
+fn position_in(page: &Page, offset: usize) -> crate::diagnostics::Position {
+    LineIndex::new(&page.markdown, page.body_line_offset).position(offset)
+}
+
 fn check_page(
     page: &Page,
     mode: Mode,
@@ -123,7 +128,6 @@ fn check_page(
     pool: &[Question],
     diagnostics: &mut Diagnostics,
 ) {
-    let lines = LineIndex::new(&page.markdown, page.body_line_offset);
     let questions: Vec<&Question> = blocks.iter().flatten().chain(pool).collect();
     match mode {
         Mode::Survey if questions.is_empty() => {
@@ -135,7 +139,7 @@ fn check_page(
         Mode::Survey => {
             for question in blocks.iter().flatten().filter(|q| q.kind.is_scored()) {
                 diagnostics.push(
-                    Diagnostic::error(&page.source, Some(lines.position(question.offset)), format!("survey page has a scored {} question", kind_name(question.kind)))
+                    Diagnostic::error(&page.source, Some(position_in(page, question.offset)), format!("survey page has a scored {} question", kind_name(question.kind)))
                         .with_help("surveys take `type: likert` and `type: text` questions; put scored questions on another page"),
                 );
             }

@@ -404,7 +404,10 @@ fn hostile_and_broken_zips_are_reported_without_writing_anything() {
     huge[eocd + 12..eocd + 16].copy_from_slice(&[0xff, 0xff, 0xff, 0xff]);
     let huge_path = folder.join("zip64.zip");
     std::fs::write(&huge_path, huge).unwrap();
-    assert_problem(&huge_path, "error[zip-unreadable]: a zip64 archive (over 4 GiB)");
+    assert_problem(
+        &huge_path,
+        "error[zip-unreadable]: a zip64 archive (over 4 GiB)",
+    );
 
     // No manifest, and a manifest in a subfolder.
     let none = folder.join("none.zip");
