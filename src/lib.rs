@@ -28,13 +28,15 @@ use diagnostics::Diagnostics;
 use model::Course;
 use render::RenderedCourse;
 use std::path::Path;
+use std::sync::Arc;
 use templates::Theme;
 
 /// A course loaded and rendered, ready to be packaged for any standard.
 pub struct Prepared {
     pub course: Course,
-    pub theme: Theme,
-    pub tera: tera::Tera,
+    /// Shared with the preview's cache, which keeps the compiled theme between rebuilds.
+    pub theme: Arc<Theme>,
+    pub tera: Arc<tera::Tera>,
     pub rendered: RenderedCourse,
 }
 
@@ -63,8 +65,17 @@ pub fn prepare_cached(
         }
     }
     overrides.extend(templates);
-    let theme = Theme::load(&overrides)?;
-    let tera = theme.tera()?;
+    let (theme, tera) = match cache.and_then(render::RenderCache::theme) {
+        Some(compiled) => compiled,
+        None => {
+            let theme = Arc::new(Theme::load(&overrides)?);
+            let tera = Arc::new(theme.tera()?);
+            if let Some(cache) = cache {
+                cache.keep_theme(&theme, &tera);
+            }
+            (theme, tera)
+        }
+    };
     let rendered = render::render_course(&course, &tera, cache, &mut diagnostics)?;
     if diagnostics.has_errors() {
         return Ok((None, diagnostics));

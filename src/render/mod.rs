@@ -38,12 +38,32 @@ pub struct RenderedPage {
 pub struct RenderCache {
     markdown: std::sync::Mutex<HashMap<String, (u64, RenderedMarkdown)>>,
     html: std::sync::Mutex<HashMap<String, (u64, PageHtml)>>,
+    theme: std::sync::Mutex<Option<CompiledTheme>>,
 }
+
+type CompiledTheme = (
+    std::sync::Arc<crate::templates::Theme>,
+    std::sync::Arc<Tera>,
+);
 
 impl RenderCache {
     pub fn clear(&self) {
         lock(&self.markdown).clear();
         lock(&self.html).clear();
+        *lock(&self.theme) = None;
+    }
+
+    /// The theme as last loaded and compiled (theme changes clear the cache).
+    pub fn theme(&self) -> Option<CompiledTheme> {
+        lock(&self.theme).clone()
+    }
+
+    pub fn keep_theme(
+        &self,
+        theme: &std::sync::Arc<crate::templates::Theme>,
+        tera: &std::sync::Arc<Tera>,
+    ) {
+        *lock(&self.theme) = Some((std::sync::Arc::clone(theme), std::sync::Arc::clone(tera)));
     }
 
     fn render(&self, page: &crate::model::Page, targets: &LinkTargets) -> RenderedMarkdown {
@@ -154,10 +174,15 @@ pub fn render_course(
         .zip(titles.par_iter())
         .zip(quizzes.par_iter())
         .map(|(((page, body), title), page_quiz)| {
-            // Pages with questions depend on other pages (pools): always templated.
-            let key = about_key.filter(|_| page_quiz.is_none()).map(|about| {
+            let key = about_key.map(|about| {
                 let view = (&page.id, title, &page.description, &body.html);
-                hash_of(&(about, &page.href, view, body.first_heading.is_some()))
+                // A quiz takes questions from other pages too (pools): all of them count.
+                let questions = page_quiz.as_ref().map(|quiz| {
+                    serde_json::to_string(&(quiz.mode, &quiz.blocks, &quiz.pool, &quiz.settings))
+                        .unwrap_or_default()
+                });
+                let page_key = (&page.href, view, body.first_heading.is_some(), questions);
+                hash_of(&(about, mastery.to_bits(), page_key))
             });
             if let (Some(cache), Some(key)) = (cache, key)
                 && let Some(html) = cache.html(&page.source, key)
