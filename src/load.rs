@@ -235,6 +235,17 @@ fn numbered_entries(
             continue;
         };
         let relative = join(folder, &name);
+        // A plain entry of a folder inside the course is inside it too; only a link can lead
+        // out, so only links pay for resolving the whole path.
+        let is_link = entry
+            .file_type()
+            .with_context(|| format!("cannot read {}", dir.join(&name).display()))?
+            .is_symlink();
+        if !is_link {
+            let path = dir.join(&name);
+            entries.push((number, name, path));
+            continue;
+        }
         match resolve_in_course(root, &relative) {
             Ok(path) => entries.push((number, name, path)),
             Err(problem) => diagnostics.push(problem.diagnostic(&relative, None)),
