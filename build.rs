@@ -1,29 +1,54 @@
 //! Embeds every file under `templates/` into the binary, so the default theme travels with
-//! the tool and a course can override any file by name.
+//! the tool and a course can override any file by name; and the official SCORM XML Schemas
+//! under `src/inspect/schemas/`, one set per standard, for `coursepack validate`.
 
 use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Cargo watches a folder named here recursively.
     println!("cargo:rerun-if-changed=templates");
-    let mut code = String::from("pub static EMBEDDED: &[(&str, &[u8])] = &[\n");
-    let files = walkdir::WalkDir::new(&root).sort_by_file_name();
-    for entry in files
-        .into_iter()
-        .map(|e| e.expect("readable templates folder"))
-    {
-        println!("cargo:rerun-if-changed={}", entry.path().display());
-        if !entry.file_type().is_file() {
+    println!("cargo:rerun-if-changed=src/inspect/schemas");
+
+    let mut templates = String::new();
+    embed_folder(
+        &mut templates,
+        "pub static EMBEDDED",
+        &manifest_dir.join("templates"),
+        |_| true,
+    );
+    write_out("embedded_templates.rs", &templates);
+
+    let mut schemas = String::new();
+    let root = manifest_dir.join("src/inspect/schemas");
+    for (constant, folder) in [("SCORM12", "scorm12"), ("SCORM2004", "scorm2004-4th")] {
+        embed_folder(
+            &mut schemas,
+            &format!("static {constant}"),
+            &root.join(folder),
+            |path| path.extension().is_some_and(|e| e == "xsd"),
+        );
+    }
+    write_out("embedded_schemas.rs", &schemas);
+}
+
+/// Appends `<declaration>: &[(&str, &[u8])] = &[...]`: every file under `dir` that `keep`
+/// accepts, named by its `/`-separated path inside `dir`, in sorted order.
+fn embed_folder(code: &mut String, declaration: &str, dir: &Path, keep: impl Fn(&Path) -> bool) {
+    writeln!(code, "{declaration}: &[(&str, &[u8])] = &[").unwrap();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("readable embedded folder");
+        if !entry.file_type().is_file() || !keep(entry.path()) {
             continue;
         }
         let name = entry
             .path()
-            .strip_prefix(&root)
+            .strip_prefix(dir)
             .unwrap()
             .to_str()
-            .expect("UTF-8 template names");
-        let name = name.replace('\\', "/");
+            .expect("UTF-8 file names")
+            .replace('\\', "/");
         writeln!(
             code,
             "    ({name:?}, include_bytes!({:?})),",
@@ -32,40 +57,9 @@ fn main() {
         .unwrap();
     }
     code.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_templates.rs");
-    std::fs::write(out, code).unwrap();
-    embed_schemas();
 }
 
-/// The official SCORM XML Schemas, one constant per standard, for `coursepack validate`.
-fn embed_schemas() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/inspect/schemas");
-    println!("cargo:rerun-if-changed=src/inspect/schemas");
-    let mut code = String::new();
-    for (constant, folder) in [("SCORM12", "scorm12"), ("SCORM2004", "scorm2004-4th")] {
-        let dir = root.join(folder);
-        writeln!(code, "static {constant}: SchemaSet = &[").unwrap();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.expect("readable schema folder");
-            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "xsd") {
-                continue;
-            }
-            let name = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .replace('\\', "/");
-            writeln!(
-                code,
-                "    ({name:?}, include_bytes!({:?})),",
-                entry.path().display().to_string()
-            )
-            .unwrap();
-        }
-        code.push_str("];\n");
-    }
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_schemas.rs");
+fn write_out(name: &str, code: &str) {
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join(name);
     std::fs::write(out, code).unwrap();
 }
