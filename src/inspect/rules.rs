@@ -3,7 +3,7 @@
 
 use super::manifest::{self, ADLCP12, ADLCP2004, CP12, CP2004, Element, IMSSS};
 use super::xsd::{self, SchemaFamily};
-use super::zipread::{self, Archive, Entry};
+use super::zipread::{Archive, Entry};
 use super::{FileSize, Item, Options, Organization, Problem, Report, Rule, Sco};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -156,17 +156,14 @@ fn check_entries(archive: &Archive, problems: &mut Vec<Problem>, options: Option
                 .help("on Windows and macOS servers one file overwrites the other"),
             );
         }
-        if !entry.stored
-            && entry.size > (1 << 20)
-            && entry.size / entry.compressed_size.max(1) > zipread::MAX_RATIO
-        {
+        if entry.looks_like_bomb() {
             problems.push(
                 Problem::error(
                     Rule::ZipBomb,
                     at,
                     format!(
                         "expands {}× ({} → {} bytes); not decompressed",
-                        entry.size / entry.compressed_size.max(1),
+                        entry.expansion(),
                         entry.compressed_size,
                         entry.size
                     ),
@@ -201,18 +198,17 @@ fn check_entries(archive: &Archive, problems: &mut Vec<Problem>, options: Option
         }) {
             problems.push(
                 Problem::error(Rule::MoodleMangledName, at, "Moodle removes characters of this name when it unzips the package")
-                    .help("links to the file then break; avoid & < > \" ` | ' : \\ and control characters in names"),
+                    .help("links to the file then break; avoid & < > \" ` | ' : and control characters in names"),
             );
         }
     }
-    let total: u64 = archive.entries.iter().map(|e| e.size).sum();
-    if total > zipread::MAX_TOTAL_SIZE {
+    if archive.too_large_to_expand() {
         problems.push(Problem::error(
             Rule::ZipBomb,
             None,
             format!(
                 "the entries expand to {} GiB; not decompressed",
-                total >> 30
+                archive.declared_size() >> 30
             ),
         ));
     }
@@ -256,20 +252,13 @@ fn summarise_files(archive: &Archive, report: &mut Report) {
 
 /// Decompresses every entry that is safe to decompress, to find corrupt ones.
 fn verify_entries(archive: &mut Archive, problems: &mut Vec<Problem>) {
-    let total: u64 = archive.entries.iter().map(|e| e.size).sum();
-    if total > zipread::MAX_TOTAL_SIZE {
+    if archive.too_large_to_expand() {
         return;
     }
     let indices: Vec<(usize, String)> = archive
         .entries
         .iter()
-        .filter(|e| {
-            !e.is_dir
-                && !e.encrypted
-                && (e.stored
-                    || e.size <= (1 << 20)
-                    || e.size / e.compressed_size.max(1) <= zipread::MAX_RATIO)
-        })
+        .filter(|e| !e.is_dir && !e.encrypted && !e.looks_like_bomb())
         .map(|e| (e.index, e.name.clone()))
         .collect();
     for (index, name) in indices {

@@ -13,9 +13,11 @@ pub const MAX_ENTRIES: usize = 65_535;
 /// The central directory is read into memory; real packages need well under a megabyte.
 const MAX_CENTRAL_DIRECTORY: u64 = 64 << 20;
 /// Declared uncompressed size beyond which entries are not decompressed to be verified.
-pub const MAX_TOTAL_SIZE: u64 = 8 << 30;
+const MAX_TOTAL_SIZE: u64 = 8 << 30;
 /// A deflated entry expanding more than this is treated as a bomb (text deflates ~5–20×).
-pub const MAX_RATIO: u64 = 500;
+const MAX_RATIO: u64 = 500;
+/// Entries smaller than this are decompressed whatever their ratio.
+const SMALL_ENTRY: u64 = 1 << 20;
 
 /// One entry as the central directory describes it.
 #[derive(Debug, Clone)]
@@ -32,6 +34,18 @@ pub struct Entry {
     pub is_dir: bool,
     pub is_symlink: bool,
     pub encrypted: bool,
+}
+
+impl Entry {
+    /// How many times larger than its compressed data the entry says it is.
+    pub fn expansion(&self) -> u64 {
+        self.size / self.compressed_size.max(1)
+    }
+
+    /// Declared to expand as no course file does: reported, and never decompressed.
+    pub fn looks_like_bomb(&self) -> bool {
+        !self.stored && self.size > SMALL_ENTRY && self.expansion() > MAX_RATIO
+    }
 }
 
 pub struct Archive {
@@ -191,6 +205,16 @@ fn central_directory(
 }
 
 impl Archive {
+    /// What the entries say they expand to, all together.
+    pub fn declared_size(&self) -> u64 {
+        self.entries.iter().map(|e| e.size).sum()
+    }
+
+    /// More than is ever decompressed: the archive is reported, its entries left unread.
+    pub fn too_large_to_expand(&self) -> bool {
+        self.declared_size() > MAX_TOTAL_SIZE
+    }
+
     /// The whole content of a small entry, or `None` beyond `limit` bytes.
     pub fn read_small(
         &mut self,
