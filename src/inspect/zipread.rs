@@ -75,16 +75,18 @@ pub fn open(path: &Path) -> std::io::Result<Result<Archive, Problem>> {
             .help("the file is damaged or truncated; build or download it again")));
         }
     };
+    // Flags by name; for a duplicated name, the first record counts.
+    let mut flags: std::collections::HashMap<&[u8], u16> = std::collections::HashMap::new();
+    for record in &records {
+        flags.entry(record.name.as_slice()).or_insert(record.flags);
+    }
     let mut entries = Vec::with_capacity(zip.len());
     for index in 0..zip.len() {
         let Ok(data) = zip.by_index_data(index) else {
             continue;
         };
         let raw = data.name_raw();
-        let utf8_flag = records
-            .iter()
-            .find(|record| record.name == raw)
-            .is_some_and(|record| record.flags & (1 << 11) != 0);
+        let utf8_flag = flags.get(raw).is_some_and(|flags| flags & (1 << 11) != 0);
         let (name, name_is_utf8) = match std::str::from_utf8(raw) {
             Ok(name) => (name.to_string(), true),
             Err(_) => (String::from_utf8_lossy(raw).into_owned(), false),
