@@ -92,13 +92,16 @@
   }
 
   // Unload the course first, so that its own exit (Terminate with the final data) reaches the
-  // old API; then launch again against a new API holding what the LMS stored.
-  function relaunch() {
+  // old API; then, after `between` (which may return a promise), launch again against a new
+  // API holding what the LMS stored.
+  function relaunch(between) {
     frame.addEventListener('load', function blank() {
       frame.removeEventListener('load', blank);
-      api = makeApi();
-      render(api);
-      frame.src = launchUrl;
+      Promise.resolve(between && between()).then(function () {
+        api = makeApi();
+        render(api);
+        frame.src = launchUrl;
+      });
     });
     frame.src = 'about:blank';
   }
@@ -113,31 +116,25 @@
     fetch('/__preview/state?after=' + version)
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        if (state.version > version && version > 0) {
+        if (state.version > version) {
           showError(state.error);
-          if (!state.error) relaunch();
-        } else if (version === 0) {
-          showError(state.error);
+          // The first answer describes the build already on screen; later ones are rebuilds.
+          if (version > 0 && !state.error) relaunch();
         }
         poll(state.version);
       })
       .catch(function () { setTimeout(function () { poll(version); }, 1000); });
   }
 
-  document.getElementById('pv-relaunch').addEventListener('click', relaunch);
+  document.getElementById('pv-relaunch').addEventListener('click', function () { relaunch(); });
   // Reset: end the session first (its exit saves the record), then forget the record.
   document.getElementById('pv-reset').addEventListener('click', function () {
-    frame.addEventListener('load', function blank() {
-      frame.removeEventListener('load', blank);
-      fetch(learnerUrl, { method: 'DELETE' }).then(function () {
+    relaunch(function () {
+      return fetch(learnerUrl, { method: 'DELETE' }).then(function () {
         calls = [];
         record = {};
-        api = makeApi();
-        render(api);
-        frame.src = launchUrl;
       });
     });
-    frame.src = 'about:blank';
   });
 
   fetch(learnerUrl)
