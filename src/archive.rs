@@ -32,9 +32,16 @@ pub fn write_zip(
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    let temporary = tempfile::Builder::new()
-        .prefix(".coursepack-")
-        .suffix(".zip.partial")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".coursepack-").suffix(".zip.partial");
+    // Temporary files are private (0600); the package is an ordinary file that others copy
+    // and upload, so it gets what any new file gets under the user's umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let temporary = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
 
@@ -339,5 +346,22 @@ mod tests {
         );
         assert!(write_zip(&files, &path, &no_progress).is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn packages_get_the_permissions_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let package = dir.path().join("p.zip");
+        write_zip(&sample(), &package, &no_progress).unwrap();
+        let ordinary = dir.path().join("ordinary.txt");
+        std::fs::write(&ordinary, "x").unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&package),
+            mode(&ordinary),
+            "not left private like a temporary file"
+        );
     }
 }
