@@ -19,6 +19,9 @@ pub struct CourseConfig {
     pub package: PackageSettings,
     #[serde(default)]
     pub theme: Theme,
+    /// The player's UI strings (`next = "Continue"`), over the language's built-in catalogue.
+    #[serde(default)]
+    pub strings: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +143,7 @@ impl CourseConfig {
             },
             package: PackageSettings::default(),
             theme: Theme::default(),
+            strings: Default::default(),
         }
     }
 
@@ -176,6 +180,56 @@ pub fn text_direction(language: &str) -> &'static str {
     }
 }
 
+/// Advice on a valid `course.toml`: a primary colour that text cannot be read against.
+pub fn course_warnings(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    if let Some(color) = &config.theme.primary_color
+        && let Some(rgb) = parse_hex_color(color.get_ref())
+    {
+        // The theme writes the primary colour on white (links, headings) and white on it
+        // (the Next button, the current page in the menu): one ratio covers both.
+        let ratio = contrast_ratio(rgb, [255, 255, 255]);
+        if ratio < 4.5 {
+            let at = LineIndex::new(text, 0).position(color.span().start);
+            warnings.push(
+                Diagnostic::warning(
+                    COURSE_FILE,
+                    Some(at),
+                    format!(
+                        "primary_color `{}` has a contrast of {ratio:.2}:1 with white; WCAG 2.1 AA needs 4.5:1",
+                        color.get_ref()
+                    ),
+                )
+                .with_help("choose a darker shade, e.g. `#0b5394`; links, headings and buttons use this colour"),
+            );
+        }
+    }
+    warnings
+}
+
+fn parse_hex_color(value: &str) -> Option<[u8; 3]> {
+    let hex = value.strip_prefix('#').filter(|hex| hex.len() == 6)?;
+    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// WCAG 2.1 contrast ratio of two sRGB colours, from 1 to 21.
+pub fn contrast_ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let luminance = |rgb: [u8; 3]| {
+        let linear = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 /// Parses and validates `course.toml`.
 pub fn parse_course_config(text: &str) -> Result<CourseConfig, Vec<Diagnostic>> {
     let config: CourseConfig = parse_toml(text, COURSE_FILE, 0).map_err(|d| vec![d])?;
@@ -189,7 +243,7 @@ pub fn parse_course_config(text: &str) -> Result<CourseConfig, Vec<Diagnostic>> 
 
 fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
     let index = LineIndex::new(text, 0);
-    let mut problems = Vec::new();
+    let mut problems = crate::i18n::check_overrides(config, text);
     let mut check = |value: &Spanned<String>, ok: bool, message: String, help: &str| {
         if !ok {
             let at = index.position(value.span().start);
@@ -222,9 +276,7 @@ fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
     );
     if let Some(color) = &config.theme.primary_color {
         let value = color.get_ref();
-        let ok = value.len() == 7
-            && value.starts_with('#')
-            && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+        let ok = parse_hex_color(value).is_some();
         check(
             color,
             ok,
@@ -458,6 +510,54 @@ fn syntax_diagnostic(path: &str, position: Option<Position>, message: &str) -> D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contrast_ratios_follow_wcag() {
+        assert!((contrast_ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 1e-9);
+        assert!((contrast_ratio([0x77, 0x77, 0x77], [255, 255, 255]) - 4.48).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_light_primary_colour_is_warned_and_a_dark_one_is_not() {
+        let course = |color: &str| {
+            format!(
+                "[course]\nid = \"c\"\ntitle = \"C\"\nversion = \"1\"\nlanguage = \"en\"\n[theme]\nprimary_color = \"{color}\"\n"
+            )
+        };
+        let light = course("#66aaff");
+        let warnings = course_warnings(&parse_course_config(&light).unwrap(), &light);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].position.map(|p| p.line), Some(7));
+        assert!(
+            warnings[0].message.contains("2.40:1"),
+            "{}",
+            warnings[0].message
+        );
+        let dark = course("#0b5394");
+        assert!(course_warnings(&parse_course_config(&dark).unwrap(), &dark).is_empty());
+    }
+
+    #[test]
+    fn the_default_theme_colours_have_aa_contrast() {
+        let css = crate::templates::embedded("assets/coursepack.css").unwrap();
+        let css = std::str::from_utf8(css).unwrap();
+        let var = |name: &str| {
+            let at = css.find(&format!("--cp-{name}: #")).unwrap() + name.len() + 7;
+            parse_hex_color(&css[at..at + 7]).unwrap()
+        };
+        for (fg, bg) in [
+            ("text", "background"),
+            ("muted", "background"),
+            ("muted", "surface"),
+            ("primary", "background"),
+            ("primary", "surface"),
+            ("visited", "surface"),
+            ("text", "surface"),
+        ] {
+            let ratio = contrast_ratio(var(fg), var(bg));
+            assert!(ratio >= 4.5, "--cp-{fg} on --cp-{bg}: {ratio:.2}");
+        }
+    }
 
     const MINIMAL: &str =
         "[course]\nid = \"c\"\ntitle = \"T\"\nversion = \"1.0\"\nlanguage = \"en\"\n";

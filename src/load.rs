@@ -5,10 +5,10 @@
 use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::model::{Course, Module, Page, page_href};
-use crate::slug::{slugify, split_order_prefix};
+use crate::slug::{distinct_slug, slugify, split_order_prefix};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -24,9 +24,12 @@ pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> 
     let root = dir
         .canonicalize()
         .with_context(|| format!("cannot open {}", dir.display()))?;
-    let config = load_config(&root, diagnostics)?;
+    let (config, config_text) = load_config(&root, diagnostics)?;
+    let (strings, untranslated) = crate::i18n::ui_strings(&config, &config_text);
+    diagnostics.extend(untranslated);
+    diagnostics.extend(config::course_warnings(&config, &config_text));
     let mut modules = Vec::new();
-    let mut module_sources: HashMap<String, String> = HashMap::new();
+    let mut module_slugs: HashSet<String> = HashSet::new();
     for (name, path) in numbered_entries(&root, "", diagnostics)? {
         let (_, rest) = split_order_prefix(&name).expect("numbered entries have a prefix");
         if !path.is_dir() {
@@ -48,13 +51,12 @@ pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> 
             );
             continue;
         }
-        if let Some(first) = module_sources.insert(slug.clone(), name.clone()) {
-            diagnostics.push(
-                Diagnostic::error(&name, None, format!("module slug `{slug}` is already used by `{first}`"))
-                    .with_help("module names after the number must differ: they are the modules' stable identities"),
-            );
-            continue;
+        let distinct = distinct_slug(&slug, &[rest, &name], |s| module_slugs.contains(s));
+        if distinct != slug {
+            diagnostics.push(same_slug_warning(&name, &slug, &distinct));
         }
+        let slug = distinct;
+        module_slugs.insert(slug.clone());
         modules.push(load_module(&root, &name, slug, rest, diagnostics)?);
     }
     if modules.iter().all(|m| m.page_files == 0) {
@@ -66,11 +68,23 @@ pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> 
     Ok(Course {
         root,
         config,
+        strings,
         modules,
     })
 }
 
-fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<CourseConfig> {
+/// Tells the designer that a source's identity got a suffix, since it is what the LMS keeps.
+fn same_slug_warning(source: &str, slug: &str, distinct: &str) -> Diagnostic {
+    Diagnostic::warning(
+        source,
+        None,
+        format!("another source before it is also named `{slug}`: this one is `{distinct}` in the package"),
+    )
+    .with_help("the name is stable across builds; rename one of the two for a readable identifier")
+}
+
+/// The course's settings and the text they came from (for positions in later warnings).
+fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<(CourseConfig, String)> {
     let path = root.join(COURSE_FILE);
     if !path.is_file() {
         bail!(
@@ -82,15 +96,16 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<CourseConfi
         Ok(text) => text,
         Err(problem) => {
             diagnostics.push(problem);
-            return Ok(CourseConfig::placeholder());
+            return Ok((CourseConfig::placeholder(), String::new()));
         }
     };
-    Ok(
-        config::parse_course_config(&text).unwrap_or_else(|problems| {
+    match config::parse_course_config(&text) {
+        Ok(config) => Ok((config, text)),
+        Err(problems) => {
             diagnostics.extend(problems);
-            CourseConfig::placeholder()
-        }),
-    )
+            Ok((CourseConfig::placeholder(), String::new()))
+        }
+    }
 }
 
 fn load_module(
@@ -133,14 +148,13 @@ fn load_module(
             );
             continue;
         }
-        if let Some((first, _)) = candidates.iter().find(|(_, s)| *s == page_slug) {
-            diagnostics.push(
-                Diagnostic::error(&source, None, format!("page slug `{page_slug}` is already used by `{first}`"))
-                    .with_help("page names after the number must differ within a module: they are the pages' stable identities"),
-            );
-            continue;
+        let distinct = distinct_slug(&page_slug, &[rest, stem], |s| {
+            candidates.iter().any(|(_, c)| c == s)
+        });
+        if distinct != page_slug {
+            diagnostics.push(same_slug_warning(&source, &page_slug, &distinct));
         }
-        candidates.push((source, page_slug));
+        candidates.push((source, distinct));
     }
     let loaded: Vec<Result<Result<Page, Diagnostic>>> = candidates
         .into_par_iter()

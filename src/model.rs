@@ -9,6 +9,8 @@ pub struct Course {
     /// The course folder, canonicalised: nothing outside it goes into a package.
     pub root: PathBuf,
     pub config: CourseConfig,
+    /// The player's UI strings in the course's language.
+    pub strings: crate::i18n::UiStrings,
     pub modules: Vec<Module>,
 }
 

@@ -57,6 +57,21 @@ pub fn safe_file_name(name: &str) -> String {
     safe
 }
 
+/// A slug no earlier source took. The first source keeps the plain slug; a later one that
+/// transliterates alike (`Été` after `ete`) gets a hash of its own name, so its identity does
+/// not depend on its position or on what other files exist. `names` are tried in turn
+/// (the name without its order number first, then the whole file name).
+pub fn distinct_slug(slug: &str, names: &[&str], taken: impl Fn(&str) -> bool) -> String {
+    if !taken(slug) {
+        return slug.to_string();
+    }
+    names
+        .iter()
+        .map(|name| format!("{slug}-{:08x}", fnv1a(name.as_bytes())))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| format!("{slug}-{:08x}", fnv1a(names.concat().as_bytes())))
+}
+
 /// 32-bit FNV-1a: a stable, tiny hash for name suffixes (not for security).
 pub fn fnv1a(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5, |hash, &b| {
@@ -67,6 +82,21 @@ pub fn fnv1a(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sources_that_slug_alike_get_distinct_stable_slugs() {
+        let taken = |s: &str| s == "ete";
+        let second = distinct_slug("ete", &["Été", "02-Été"], taken);
+        assert_eq!(second, format!("ete-{:08x}", fnv1a("Été".as_bytes())));
+        assert_eq!(distinct_slug("ete", &["Été", "02-Été"], taken), second);
+        assert_eq!(distinct_slug("risk", &["risk"], taken), "risk");
+        // Same name after the number: the whole file name decides.
+        let taken = |s: &str| s == "ete" || s == second;
+        assert_eq!(
+            distinct_slug("ete", &["Été", "03-Été"], taken),
+            format!("ete-{:08x}", fnv1a("03-Été".as_bytes()))
+        );
+    }
 
     #[test]
     fn slugify_transliterates_and_joins_words() {

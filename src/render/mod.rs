@@ -116,6 +116,8 @@ pub fn render_course(
         root: &course.root,
         pages: course.pages().map(|p| (p.source.as_str(), p)).collect(),
         allow_scripts: course.config.package.allow_scripts,
+        language: course.config.language(),
+        transcript_label: course.strings.get("transcript").map_or("", String::as_str),
     };
     let pages: Vec<_> = course.pages().collect();
     let mut bodies: Vec<RenderedMarkdown> = pages
@@ -166,8 +168,14 @@ pub fn render_course(
     }
 
     let about = CourseAbout::new(course);
+    let strings_json = strings_json(course)?;
     // Everything a page's template sees besides the page itself.
-    let about_key = cache.map(|_| hash_of(&serde_json::to_string(&about).unwrap_or_default()));
+    let about_key = cache.map(|_| {
+        hash_of(&(
+            serde_json::to_string(&about).unwrap_or_default(),
+            &course.strings,
+        ))
+    });
     let rendered = pages
         .par_iter()
         .zip(bodies.par_iter())
@@ -195,14 +203,21 @@ pub fn render_course(
             }
             let (body_html, quiz_data) = match page_quiz {
                 Some(page_quiz) => {
-                    let (html, data) =
-                        quiz::render_page_quiz(tera, page_quiz, &body.html, mastery)?;
+                    let (html, data) = quiz::render_page_quiz(
+                        tera,
+                        page_quiz,
+                        &body.html,
+                        mastery,
+                        &course.strings,
+                    )?;
                     (html, Some(data))
                 }
                 None => (body.html.clone(), None),
             };
             let context = Context::from_serialize(PageContext {
                 course: &about,
+                t: &course.strings,
+                strings_json: &strings_json,
                 root: relative_url(&page.href, "index.html")
                     .trim_end_matches("index.html")
                     .to_string(),
@@ -265,15 +280,26 @@ pub fn render_launch_page(
             })
             .collect(),
     };
-    // `</` would end the <script> element that carries the JSON.
-    let data_json = serde_json::to_string(&data)?.replace("</", "<\\/");
+    let data_json = script_json(&data)?;
     let mut context = Context::from_serialize(LaunchContext {
         course: &view,
+        t: &course.strings,
+        strings_json: &strings_json(course)?,
         standard: standard.as_str(),
     })?;
     context.insert("runtime_data", &data_json);
     tera.render("index.html", &context)
         .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))
+}
+
+/// JSON to embed in a `<script>` element: `</` would end the element.
+pub(crate) fn script_json(value: &impl Serialize) -> Result<String> {
+    Ok(serde_json::to_string(value)?.replace("</", "<\\/"))
+}
+
+/// The UI strings for the player's scripts.
+fn strings_json(course: &Course) -> Result<String> {
+    script_json(&course.strings)
 }
 
 /// A link to `page.md#anchor` must name a heading (or footnote) that exists on that page.
@@ -443,6 +469,10 @@ impl<'a> CourseAbout<'a> {
 #[derive(Serialize)]
 struct PageContext<'a> {
     course: &'a CourseAbout<'a>,
+    /// UI strings by key, for the templates (`{{ t.next }}`).
+    t: &'a crate::i18n::UiStrings,
+    /// The same as JSON, for the scripts.
+    strings_json: &'a str,
     /// Relative URL from the page to the package root (`../../`).
     root: String,
     page: PageView<'a>,
@@ -463,6 +493,8 @@ struct PageView<'a> {
 #[derive(Serialize)]
 struct LaunchContext<'a> {
     course: &'a CourseView<'a>,
+    t: &'a crate::i18n::UiStrings,
+    strings_json: &'a str,
     standard: &'a str,
 }
 

@@ -188,6 +188,7 @@ pub fn render_page_quiz(
     quiz: &PageQuiz,
     html: &str,
     course_mastery: f64,
+    strings: &crate::i18n::UiStrings,
 ) -> Result<(String, String)> {
     let mut html = html.to_string();
     let all: Vec<&Question> = quiz.blocks.iter().flatten().chain(&quiz.pool).collect();
@@ -195,6 +196,7 @@ pub fn render_page_quiz(
     let render = |questions: &[QuestionView], form: bool| -> Result<String> {
         let mut context = Context::new();
         context.insert("questions", questions);
+        context.insert("t", strings);
         context.insert("mode", &quiz.mode);
         context.insert("form", &form);
         context.insert(
@@ -235,7 +237,7 @@ pub fn render_page_quiz(
         settings: (quiz.mode == Mode::Assessment).then_some(&settings),
         questions: all.iter().map(|q| QuestionKey::new(q)).collect(),
     };
-    Ok((html, serde_json::to_string(&data)?.replace("</", "<\\/")))
+    Ok((html, super::script_json(&data)?))
 }
 
 /// A question as the template shows it.

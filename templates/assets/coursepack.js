@@ -277,7 +277,7 @@
       var adapter = data.standard === 'scorm12' ? scorm12Adapter(found.api) : scorm2004Adapter(found.api);
       if (adapter.init()) return adapter;
     }
-    if (data.standard !== 'web') notice(found.blocked ? strings.blocked : strings.noLms);
+    if (data.standard !== 'web') notice(found.blocked ? strings.lms_blocked : strings.no_lms);
     var local = localAdapter();
     local.init();
     return local;
@@ -288,7 +288,7 @@
     for (var attempt = 0; attempt < 3; attempt++) {
       if (lms.commit()) return true;
     }
-    notice(strings.saveFailed);
+    notice(strings.save_failed);
     return false;
   }
 
@@ -472,13 +472,19 @@
     updateUi();
   }
 
+  /** Fills `{name}` placeholders; numbers are written the way the page's language writes them. */
   function format(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
+    var numbers;
+    try { numbers = new Intl.NumberFormat(document.documentElement.lang || undefined); } catch (e) { numbers = null; }
+    return text.replace(/\{(\w+)\}/g, function (_, k) {
+      var value = values[k];
+      return typeof value === 'number' && numbers ? numbers.format(value) : String(value);
+    });
   }
 
   function updateUi() {
     var count = countVisited();
-    document.getElementById('cp-progress-label').textContent = format(strings.visited, { n: count, total: pages.length });
+    document.getElementById('cp-progress-label').textContent = format(strings.progress, { n: count, total: pages.length });
     document.getElementById('cp-progress-bar').style.width = (100 * count / pages.length) + '%';
     document.getElementById('cp-position').textContent = format(strings.position, { n: current + 1, total: pages.length });
     previousButton.disabled = current <= 0;

@@ -165,7 +165,7 @@
   var dataElement = document.getElementById('cp-quiz-data');
   if (!dataElement) return;
   var quiz = JSON.parse(dataElement.textContent);
-  var strings = JSON.parse(document.getElementById('cp-quiz-strings').textContent);
+  var strings = JSON.parse(document.getElementById('cp-strings').textContent);
   var pageId = document.documentElement.getAttribute('data-page');
   var framed = window.parent !== window;
   var byId = {};
@@ -176,8 +176,14 @@
   var state = null;
   var shownAt = Date.now();
 
+  /** Fills `{name}` placeholders; numbers are written the way the page's language writes them. */
   function format(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
+    var numbers;
+    try { numbers = new Intl.NumberFormat(document.documentElement.lang || undefined); } catch (e) { numbers = null; }
+    return text.replace(/\{(\w+)\}/g, function (_, k) {
+      var value = values[k];
+      return typeof value === 'number' && numbers ? numbers.format(value) : String(value);
+    });
   }
 
   function fieldsetOf(q) { return document.getElementById('question-' + q.id); }
@@ -429,7 +435,7 @@
     if (quiz.mode !== 'assessment') return;
     status.textContent = maxAttempts()
       ? format(strings.attempt, { n: state.a, max: maxAttempts() })
-      : format(strings.attemptUnlimited, { n: state.a });
+      : format(strings.attempt_unlimited, { n: state.a });
   }
 
   function showResults() {
@@ -452,7 +458,7 @@
     results.querySelector('.cp-score').textContent = format(strings.score, { score: state.c, pass: passMark });
     var left = maxAttempts() === 0 || state.a < maxAttempts();
     results.querySelector('.cp-verdict').textContent = (state.p ? strings.passed : strings.failed) + ' ' +
-      (!state.p && !left ? strings.noAttempts : strings.review);
+      (!state.p && !left ? strings.no_attempts : strings.review);
     retry.hidden = state.p || !left;
   }
 

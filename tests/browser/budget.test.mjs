@@ -94,7 +94,7 @@ test('scorm12: 1,000 pages and 200 answered questions fit in 4,096 characters of
     const again = second.sco.frameLocator('#cp-frame');
     await again.locator('.cp-results').waitFor({ state: 'visible' });
     assert.match(await again.locator('.cp-results').textContent(), /Your score: 75%/);
-    assert.equal(await second.sco.locator('#cp-progress-label').textContent(), '1000 of 1000 pages visited');
+    assert.equal(await second.sco.locator('#cp-progress-label').textContent(), '1,000 of 1,000 pages visited');
     await second.page.close();
   } finally {
     await browser.close();

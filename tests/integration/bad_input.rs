@@ -154,17 +154,16 @@ fn symlink_escape() {
 }
 
 #[test]
-fn duplicate_slug() {
-    let course = TempCourse::new(&[
-        ("course.toml", MINIMAL_TOML),
-        WELCOME,
-        ("01-intro/02-welcome.md", "# Welcome again\n"),
-    ]);
+fn unknown_ui_string_and_unfilled_placeholder() {
+    let toml = format!(
+        "{MINIMAL_TOML}\n[strings]\nnxt = \"Continue\"\nprogress = \"{{n}} of {{pages}}\"\n"
+    );
+    let course = TempCourse::new(&[("course.toml", &toml), WELCOME]);
     assert_build_fails(
         &course,
         &format!(
-            "COURSE/01-intro/02-welcome.md: error: page slug `welcome` is already used by `01-intro/01-welcome.md`\n  help: page names after the number must differ within a module: they are the pages' stable identities\n{}",
-            footer("1 error and 0 warnings")
+            "COURSE/course.toml:8:7: error: [strings] has no key `nxt`\n  help: did you mean `next`?\nCOURSE/course.toml:9:12: error: [strings] `progress` uses `{{pages}}`, which the player does not fill in\n  help: this string can use: {{n}}, {{total}}\n{}",
+            footer("2 errors and 0 warnings")
         ),
     );
 }

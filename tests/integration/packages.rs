@@ -263,6 +263,39 @@ fn any_script_in_source_names_becomes_ascii_in_the_package() {
 }
 
 #[test]
+fn sources_that_slug_alike_get_distinct_stable_names() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-Été.md", "# Été\n"),
+        ("01-intro/02-ete.md", "# ete\n"),
+        ("01-intro/03-ete.md", "# ete again\n"),
+        ("02-Intro/01-a.md", "# A\n"),
+    ]);
+    let first = build(&course.path(), "scorm12", &course.out(), &[]);
+    let names: Vec<String> = zip_entries(&first).into_iter().map(|(n, _, _)| n).collect();
+    let pages: Vec<&String> = names.iter().filter(|n| n.starts_with("pages/")).collect();
+    assert_eq!(pages.len(), 4, "{names:?}");
+    assert!(
+        names.contains(&"pages/intro/ete.html".to_string()),
+        "{names:?}"
+    );
+    assert!(pages.iter().all(|n| n.is_ascii()), "{pages:?}");
+    let manifest = entry_text(&first, "imsmanifest.xml");
+    let again = tempfile::tempdir().unwrap();
+    let second = build(&course.path(), "scorm12", again.path(), &[]);
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+    if let Some((passed, report)) = check_package(&first) {
+        assert!(passed, "{report}\n{manifest}");
+    }
+    let output = coursepack(&["check", course.path().to_str().unwrap()]);
+    let warnings = stderr(&output);
+    assert_eq!(warnings.matches("is also named").count(), 3, "{warnings}");
+}
+
+#[test]
 fn course_templates_override_the_builtin_theme() {
     let course = TempCourse::new(&[
         ("course.toml", MINIMAL_TOML),
