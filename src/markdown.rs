@@ -32,6 +32,10 @@ pub struct LinkTargets<'a> {
     /// Pages by source path (`01-intro/02-risk.md`).
     pub pages: HashMap<&'a str, &'a Page>,
     pub allow_scripts: bool,
+    /// The course's language (the default caption track) and the player's word for a
+    /// media transcript.
+    pub language: &'a str,
+    pub transcript_label: &'a str,
 }
 
 /// A link to a page (or an anchor on one), checked once every page's anchors are known.
@@ -72,6 +76,7 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
         out: RenderedMarkdown::default(),
     };
     pass.assign_heading_ids(&mut events);
+    pass.embed_media_players(&mut events);
     pass.rewrite_references(&mut events);
     let events = pass.rewrite_raw_html(events);
     let events = pass.extract_quizzes(events);
@@ -193,6 +198,119 @@ impl<'a> PagePass<'a> {
         }
     }
 
+    /// Audio and video written as images become players (raw HTML, whose references the
+    /// raw HTML pass then resolves and checks like any other).
+    fn embed_media_players(&mut self, events: &mut [(Event<'_>, Range<usize>)]) {
+        for i in 0..events.len() {
+            if let Event::Start(Tag::Image { dest_url, .. }) = &events[i].0
+                && let Some(kind) = crate::media::MediaKind::of(split_suffix(dest_url).0)
+            {
+                let url = dest_url.to_string();
+                let offset = events[i].1.start;
+                self.embed_media(&mut events[i..], kind, &url, offset);
+            }
+        }
+    }
+
+    /// Turns the image events starting at `events[0]` into an audio or video player with
+    /// the captions and transcript found beside the file; warns when they are missing.
+    fn embed_media(
+        &mut self,
+        events: &mut [(Event<'_>, Range<usize>)],
+        kind: crate::media::MediaKind,
+        source_url: &str,
+        offset: usize,
+    ) {
+        use crate::media::{MediaKind, Track, find_sidecars, player_html, transcript_html};
+        let label = heading_text(&events[1..]);
+        let path = split_suffix(source_url).0;
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let sidecars = self
+            .course_relative(&decoded)
+            .map(|relative| find_sidecars(self.targets.root, &relative))
+            .unwrap_or_default();
+        // Sidecars are linked the way the designer linked the media: from the same folder.
+        let url_folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let beside = |file: &str| {
+            let name = file.rsplit_once('/').map_or(file, |(_, name)| name);
+            if url_folder.is_empty() {
+                name.to_string()
+            } else {
+                format!("{url_folder}/{name}")
+            }
+        };
+        let tracks: Vec<Track> = sidecars
+            .captions
+            .iter()
+            .map(|(language, file)| Track {
+                language,
+                url: beside(file),
+            })
+            .collect();
+        let transcript = sidecars.transcript.as_ref().and_then(|file| {
+            let text = std::fs::read_to_string(self.targets.root.join(file)).ok()?;
+            Some(transcript_html(&text))
+        });
+        if label.trim().is_empty() {
+            self.warning(
+                offset,
+                format!("{} `{source_url}` has no description", kind_name(kind)),
+                "say what it is in the brackets: ![Interview with an integrity officer](clip.mp4); it names the player for screen readers",
+            );
+        }
+        if kind == MediaKind::Audio && transcript.is_none() {
+            self.warning(
+                offset,
+                format!("audio `{source_url}` has no transcript"),
+                "add a Markdown transcript beside it, e.g. `talk.transcript.md` for `talk.mp3`",
+            );
+        }
+        let html = player_html(
+            kind,
+            source_url,
+            &label,
+            &tracks,
+            self.targets.language,
+            transcript
+                .as_deref()
+                .map(|body| (self.targets.transcript_label, body)),
+        );
+        // The player replaces the image: its start event becomes the HTML, the rest nothing.
+        let mut depth = 0;
+        for (n, (event, _)) in events.iter_mut().enumerate() {
+            let end = match event {
+                Event::Start(_) => {
+                    depth += 1;
+                    false
+                }
+                Event::End(_) => {
+                    depth -= 1;
+                    depth == 0
+                }
+                _ => false,
+            };
+            *event = if n == 0 {
+                Event::InlineHtml(CowStr::from(html.clone()))
+            } else {
+                Event::InlineHtml(CowStr::Borrowed(""))
+            };
+            if end {
+                break;
+            }
+        }
+    }
+
+    /// The course-relative path that a reference on this page names (percent-decoded).
+    fn course_relative(&self, decoded: &str) -> Result<String, PathProblem> {
+        let page_dir = self.page.source.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let joined = if page_dir.is_empty() || decoded.starts_with(['/', '\\']) {
+            decoded.to_string()
+        } else {
+            format!("{page_dir}/{decoded}")
+        };
+        normalize(&joined)
+    }
+
     /// Runs raw HTML (whole HTML blocks, or single inline tags) through an HTML rewriter that
     /// fixes `src`/`href`/`poster` references and enforces the `<script>` rule.
     fn rewrite_raw_html<'e>(
@@ -229,6 +347,7 @@ impl<'a> PagePass<'a> {
         use lol_html::{RewriteStrSettings, element, rewrite_str};
         let mut found_script = false;
         let mut missing_alt: Vec<String> = Vec::new();
+        let (mut videos, mut caption_tracks) = (Vec::new(), 0);
         let result = rewrite_str(
             html,
             RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
@@ -237,6 +356,17 @@ impl<'a> PagePass<'a> {
                 }
                 if el.tag_name() == "img" && !el.has_attribute("alt") {
                     missing_alt.push(el.get_attribute("src").unwrap_or_default());
+                }
+                if el.tag_name() == "video" {
+                    videos.push(el.get_attribute("src").unwrap_or_default());
+                }
+                if el.tag_name() == "track"
+                    && matches!(
+                        el.get_attribute("kind").as_deref(),
+                        Some("captions" | "subtitles")
+                    )
+                {
+                    caption_tracks += 1;
                 }
                 for name in ["src", "href", "poster", "data"] {
                     if let Some(value) = el.get_attribute(name) {
@@ -259,6 +389,13 @@ impl<'a> PagePass<'a> {
                 offset,
                 "page contains a <script> element".to_string(),
                 "remove it, or set `allow_scripts = true` under [package] in course.toml if the course really needs it",
+            );
+        }
+        if videos.len() > caption_tracks {
+            self.warning(
+                offset,
+                format!("video `{}` has no captions", videos[0]),
+                "add a WebVTT file beside it named after the video and the language (`clip.en.vtt` for `clip.mp4`) and write the video as ![description](clip.mp4); in raw HTML, add <track kind=\"captions\">",
             );
         }
         for src in missing_alt {
@@ -312,13 +449,7 @@ impl<'a> PagePass<'a> {
         }
         let (path_part, suffix) = split_suffix(url);
         let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
-        let page_dir = self.page.source.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let joined = if page_dir.is_empty() || decoded.starts_with(['/', '\\']) {
-            decoded.to_string()
-        } else {
-            format!("{page_dir}/{decoded}")
-        };
-        let relative = match normalize(&joined) {
+        let relative = match self.course_relative(&decoded) {
             Ok(relative) => relative,
             Err(problem) => {
                 let at = self.lines.position(offset);
@@ -495,6 +626,13 @@ impl<'a> PagePass<'a> {
     }
 }
 
+fn kind_name(kind: crate::media::MediaKind) -> &'static str {
+    match kind {
+        crate::media::MediaKind::Video => "video",
+        crate::media::MediaKind::Audio => "audio",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum UrlUse {
     /// The learner follows it (`<a href>`).
@@ -566,6 +704,8 @@ mod tests {
             root: &root,
             pages: HashMap::from([(other.source.as_str(), &other)]),
             allow_scripts: false,
+            language: "en",
+            transcript_label: "Transcript",
         };
         render_markdown(&here, &targets)
     }

@@ -77,7 +77,7 @@ impl Theme {
 
 /// Escapes what HTML needs escaped and nothing more: Tera's default also turns `/` into
 /// `&#x2F;`, which makes every URL and page id in the output unreadable.
-fn escape_html(text: &str) -> String {
+pub fn escape_html(text: &str) -> String {
     if !text.contains(['&', '<', '>', '"', '\'']) {
         return text.to_string();
     }

@@ -1,0 +1,232 @@
+//! Audio and video written as Markdown images (`![Interview with an officer](media/clip.mp4)`)
+//! become `<video>`/`<audio>` players with the captions and transcript that sit next to the
+//! file: `clip.en.vtt`, `clip.fr.vtt` (WebVTT, one per language) and `clip.transcript.md`.
+
+use crate::templates::escape_html as escape;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    Video,
+    Audio,
+}
+
+impl MediaKind {
+    /// Audio or video by the file's extension; `None` for anything else (an image).
+    pub fn of(path: &str) -> Option<MediaKind> {
+        let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "mp4" | "m4v" | "webm" | "ogv" | "mov" => Some(MediaKind::Video),
+            "mp3" | "m4a" | "aac" | "oga" | "ogg" | "opus" | "wav" | "flac" => {
+                Some(MediaKind::Audio)
+            }
+            _ => None,
+        }
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            MediaKind::Video => "video",
+            MediaKind::Audio => "audio",
+        }
+    }
+}
+
+/// Course-relative paths of the files that accompany one media file.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Sidecars {
+    /// `(language, path)` of each WebVTT file, sorted by language.
+    pub captions: Vec<(String, String)>,
+    pub transcript: Option<String>,
+}
+
+/// Looks beside `relative` (a media file inside `root`) for its captions and transcript.
+pub fn find_sidecars(root: &Path, relative: &str) -> Sidecars {
+    let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let mut sidecars = Sidecars::default();
+    let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+        return sidecars;
+    };
+    let join = |file: &str| {
+        if folder.is_empty() {
+            file.to_string()
+        } else {
+            format!("{folder}/{file}")
+        }
+    };
+    for entry in entries.flatten() {
+        let Some(file) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        let Some(rest) = file
+            .strip_prefix(stem)
+            .and_then(|rest| rest.strip_prefix('.'))
+        else {
+            continue;
+        };
+        if rest == "transcript.md" {
+            sidecars.transcript = Some(join(&file));
+        } else if let Some(language) = rest.strip_suffix(".vtt")
+            && !language.is_empty()
+            && !language.contains('.')
+        {
+            sidecars.captions.push((language.to_string(), join(&file)));
+        }
+    }
+    sidecars.captions.sort();
+    sidecars
+}
+
+/// One caption track as the page links it.
+pub struct Track<'a> {
+    pub language: &'a str,
+    pub url: String,
+}
+
+/// The player element. `label` (the Markdown alt text) names it for screen readers and
+/// shows as its caption; the course's language track is on by default.
+pub fn player_html(
+    kind: MediaKind,
+    src: &str,
+    label: &str,
+    tracks: &[Track],
+    course_language: &str,
+    transcript: Option<(&str, &str)>,
+) -> String {
+    let tag = kind.tag();
+    let label = escape(label);
+    let mut html = format!(
+        "<figure class=\"cp-media\">\n<{tag} controls preload=\"metadata\" src=\"{}\" aria-label=\"{label}\">\n",
+        escape(src)
+    );
+    let default = tracks
+        .iter()
+        .position(|t| t.language.eq_ignore_ascii_case(course_language))
+        .or_else(|| {
+            tracks
+                .iter()
+                .position(|t| primary(t.language) == primary(course_language))
+        })
+        .unwrap_or(0);
+    for (n, track) in tracks.iter().enumerate() {
+        html.push_str(&format!(
+            "<track kind=\"captions\" src=\"{}\" srclang=\"{}\" label=\"{}\"{}>\n",
+            escape(&track.url),
+            escape(track.language),
+            escape(language_name(track.language)),
+            if n == default { " default" } else { "" }
+        ));
+    }
+    html.push_str(&format!(
+        "<a href=\"{}\">{label}</a>\n</{tag}>\n",
+        escape(src)
+    ));
+    if !label.is_empty() {
+        html.push_str(&format!("<figcaption>{label}</figcaption>\n"));
+    }
+    if let Some((summary, body)) = transcript {
+        html.push_str(&format!(
+            "<details class=\"cp-transcript\"><summary>{}</summary>\n{body}</details>\n",
+            escape(summary)
+        ));
+    }
+    html.push_str("</figure>\n");
+    html
+}
+
+/// A transcript's Markdown as HTML. Raw HTML in it is shown as text: a transcript is words.
+pub fn transcript_html(markdown: &str) -> String {
+    let events = crate::markdown::parser(markdown).map(|event| match event {
+        pulldown_cmark::Event::Html(html) | pulldown_cmark::Event::InlineHtml(html) => {
+            pulldown_cmark::Event::Text(html)
+        }
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+fn primary(language: &str) -> String {
+    language
+        .split('-')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// What a caption track is called in the player's menu: the language's own name.
+fn language_name(language: &str) -> &str {
+    match primary(language).as_str() {
+        "en" => "English",
+        "fr" => "Français",
+        "es" => "Español",
+        "pt" => "Português",
+        "ru" => "Русский",
+        "uk" => "Українська",
+        "ar" => "العربية",
+        "de" => "Deutsch",
+        "zh" => "中文",
+        _ => language,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions_and_transcript_are_found_beside_the_media() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("media");
+        std::fs::create_dir(&media).unwrap();
+        for name in [
+            "clip.mp4",
+            "clip.en.vtt",
+            "clip.ar.vtt",
+            "clip.transcript.md",
+            "clip2.en.vtt",
+            "clip.vtt",
+        ] {
+            std::fs::write(media.join(name), "x").unwrap();
+        }
+        let found = find_sidecars(dir.path(), "media/clip.mp4");
+        assert_eq!(
+            found.captions,
+            [
+                ("ar".to_string(), "media/clip.ar.vtt".to_string()),
+                ("en".to_string(), "media/clip.en.vtt".to_string())
+            ]
+        );
+        assert_eq!(
+            found.transcript.as_deref(),
+            Some("media/clip.transcript.md")
+        );
+    }
+
+    #[test]
+    fn the_course_language_track_is_the_default() {
+        let tracks = [
+            Track {
+                language: "en",
+                url: "clip.en.vtt".into(),
+            },
+            Track {
+                language: "uk",
+                url: "clip.uk.vtt".into(),
+            },
+        ];
+        let html = player_html(
+            MediaKind::Video,
+            "clip.mp4",
+            "A \"clip\"",
+            &tracks,
+            "uk",
+            None,
+        );
+        assert!(html.contains("<track kind=\"captions\" src=\"clip.uk.vtt\" srclang=\"uk\" label=\"Українська\" default>"));
+        assert!(!html.contains("label=\"English\" default"));
+        assert!(html.contains("aria-label=\"A &quot;clip&quot;\""));
+    }
+}
