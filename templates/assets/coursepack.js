@@ -546,6 +546,15 @@
     }
   });
 
+  // The skip link lands on the lesson itself, inside the frame, not on the frame element.
+  document.querySelector('.cp-skip').addEventListener('click', function (event) {
+    var main = frame.contentDocument && frame.contentDocument.getElementById('content');
+    if (!main) return;
+    event.preventDefault();
+    frame.focus();
+    main.focus();
+  });
+
   document.getElementById('cp-exit').addEventListener('click', function () {
     finish();
     frame.removeAttribute('src');
