@@ -32,10 +32,16 @@ pub struct LinkTargets<'a> {
     /// Pages by source path (`01-intro/02-risk.md`).
     pub pages: HashMap<&'a str, &'a Page>,
     pub allow_scripts: bool,
-    /// The course's language (the default caption track) and the player's word for a
-    /// media transcript.
+    /// The course's language (the default caption track) and the player's words (a media
+    /// transcript's label, a likert question's default scale).
     pub language: &'a str,
-    pub transcript_label: &'a str,
+    pub strings: &'a crate::i18n::UiStrings,
+}
+
+impl LinkTargets<'_> {
+    fn string(&self, key: &str) -> &str {
+        self.strings.get(key).map_or("", String::as_str)
+    }
 }
 
 /// A link to a page (or an anchor on one), checked once every page's anchors are known.
@@ -273,7 +279,7 @@ impl<'a> PagePass<'a> {
             self.targets.language,
             transcript
                 .as_deref()
-                .map(|body| (self.targets.transcript_label, body)),
+                .map(|body| (self.targets.string("transcript"), body)),
         );
         // The player replaces the image: its start event becomes the HTML, the rest nothing.
         let mut depth = 0;
@@ -570,7 +576,13 @@ impl<'a> PagePass<'a> {
     }
 
     fn parse_quiz_block(&mut self, text: &str, start: usize) -> Vec<Question> {
-        let mut questions = match parse_quiz(text) {
+        let scale: Vec<String> = self
+            .targets
+            .string("likert_scale")
+            .split('|')
+            .map(|point| point.trim().to_string())
+            .collect();
+        let mut questions = match parse_quiz(text, &scale) {
             Ok(questions) => questions,
             Err(errors) => {
                 for problem in errors {
@@ -700,12 +712,16 @@ mod tests {
         let root = std::env::temp_dir();
         let here = page("01-intro/01-welcome.md", markdown);
         let other = page("02-risk/03-mapping.md", "");
+        let strings = crate::i18n::UiStrings::from([(
+            "likert_scale".to_string(),
+            "No | Maybe | Yes".to_string(),
+        )]);
         let targets = LinkTargets {
             root: &root,
             pages: HashMap::from([(other.source.as_str(), &other)]),
             allow_scripts: false,
             language: "en",
-            transcript_label: "Transcript",
+            strings: &strings,
         };
         render_markdown(&here, &targets)
     }

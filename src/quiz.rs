@@ -64,15 +64,6 @@ impl Kind {
 pub const KIND_NAMES: &str =
     "single, multiple, true-false, fill-in, numeric, matching, ordering, likert, text";
 
-/// The default opinion scale of a likert question.
-pub const DEFAULT_SCALE: [&str; 5] = [
-    "Strongly disagree",
-    "Disagree",
-    "Neither agree nor disagree",
-    "Agree",
-    "Strongly agree",
-];
-
 /// SCORM 1.2 choice responses are single characters `a`–`z`, `0`–`9`.
 pub const MAX_OPTIONS: usize = 36;
 
@@ -127,7 +118,9 @@ fn error(offset: usize, message: impl Into<String>, help: impl Into<String>) -> 
 }
 
 /// Parses a quiz block's text. All mistakes are returned, not just the first.
-pub fn parse_quiz(text: &str) -> Result<Vec<Question>, Vec<QuizError>> {
+/// `default_scale` labels the points of a likert question without `scale:`, in the
+/// course's language.
+pub fn parse_quiz(text: &str, default_scale: &[String]) -> Result<Vec<Question>, Vec<QuizError>> {
     let mut questions: Vec<Draft> = Vec::new();
     let mut errors = Vec::new();
     let mut offset = 0;
@@ -165,7 +158,7 @@ pub fn parse_quiz(text: &str) -> Result<Vec<Question>, Vec<QuizError>> {
     let mut parsed = Vec::new();
     // A question with a broken line is not checked as a whole too: one mistake, one message.
     for draft in questions.into_iter().filter(|d| !d.broken) {
-        match draft.finish() {
+        match draft.finish(default_scale) {
             Ok(question) => parsed.push(question),
             Err(problem) => errors.push(problem),
         }
@@ -400,7 +393,7 @@ impl Draft {
     }
 
     /// Decides the type and checks that the question is complete and consistent.
-    fn finish(mut self) -> Result<Question, QuizError> {
+    fn finish(mut self, default_scale: &[String]) -> Result<Question, QuizError> {
         let q = &mut self.question;
         let at = q.offset;
         if q.text.is_empty() {
@@ -560,10 +553,7 @@ impl Draft {
                     ));
                 }
                 if q.options.is_empty() {
-                    let scale = self
-                        .scale
-                        .take()
-                        .unwrap_or_else(|| DEFAULT_SCALE.iter().map(|s| s.to_string()).collect());
+                    let scale = self.scale.take().unwrap_or_else(|| default_scale.to_vec());
                     q.options = scale
                         .into_iter()
                         .map(|text| Choice {
@@ -675,14 +665,26 @@ fn parse_range(answer: &str) -> Option<Result<(f64, f64), String>> {
 mod tests {
     use super::*;
 
+    fn scale() -> Vec<String> {
+        [
+            "Strongly disagree",
+            "Disagree",
+            "Neutral",
+            "Agree",
+            "Strongly agree",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
     fn one(text: &str) -> Question {
-        let mut questions = parse_quiz(text).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut questions = parse_quiz(text, &scale()).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(questions.len(), 1);
         questions.remove(0)
     }
 
     fn fails(text: &str) -> QuizError {
-        let errors = parse_quiz(text).unwrap_err();
+        let errors = parse_quiz(text, &scale()).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         errors.into_iter().next().unwrap()
     }
@@ -761,9 +763,11 @@ mod tests {
 
     #[test]
     fn several_questions_and_continuation_lines() {
-        let questions =
-            parse_quiz("? First\n  continued *here*\n- [x] a\n- [ ] b\n\n? Second\n= yes\n")
-                .unwrap();
+        let questions = parse_quiz(
+            "? First\n  continued *here*\n- [x] a\n- [ ] b\n\n? Second\n= yes\n",
+            &scale(),
+        )
+        .unwrap();
         assert_eq!(questions.len(), 2);
         assert_eq!(questions[0].text, "First continued *here*");
         assert_eq!(questions[1].offset, 44);
@@ -773,6 +777,7 @@ mod tests {
     fn every_mistake_is_reported_with_its_offset() {
         let errors = parse_quiz(
             "- [x] orphan\n? Q\n- [?] bad mark\nweight: heavy\ncolour: red\n2. out of order\n",
+            &scale(),
         )
         .unwrap_err();
         let found: Vec<(usize, &str)> = errors

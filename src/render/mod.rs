@@ -117,7 +117,7 @@ pub fn render_course(
         pages: course.pages().map(|p| (p.source.as_str(), p)).collect(),
         allow_scripts: course.config.package.allow_scripts,
         language: course.config.language(),
-        transcript_label: course.strings.get("transcript").map_or("", String::as_str),
+        strings: &course.strings,
     };
     let pages: Vec<_> = course.pages().collect();
     let mut bodies: Vec<RenderedMarkdown> = pages

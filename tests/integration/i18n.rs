@@ -26,7 +26,11 @@ fn check(course: &TempCourse) -> (i32, String) {
 #[test]
 fn the_player_speaks_the_course_language() {
     let toml = with_language("fr", "");
-    let course = TempCourse::new(&[("course.toml", &toml), WELCOME, QUIZ]);
+    let survey = (
+        "01-intro/03-survey.md",
+        "---\nsurvey: true\n---\n# Avis\n\n```quiz\n? Utile ?\ntype: likert\n```\n",
+    );
+    let course = TempCourse::new(&[("course.toml", &toml), WELCOME, QUIZ, survey]);
     let zip = build(&course.path(), "scorm12", &course.out(), &[]);
     let index = entry_text(&zip, "index.html");
     assert!(index.contains("<html lang=\"fr\" dir=\"ltr\">"), "{index}");
@@ -36,10 +40,16 @@ fn the_player_speaks_the_course_language() {
     ));
     assert!(index.contains(">Aller au contenu</a>"));
     assert!(index.contains("\"position\":\"Page {n} sur {total}\""));
-    assert!(index.contains("Pages consultées\u{a0}: 0 sur 2"), "{index}");
+    assert!(index.contains("Pages consultées\u{a0}: 0 sur 3"), "{index}");
     let quiz = entry_text(&zip, "pages/intro/check.html");
     assert!(quiz.contains(">Vérifier la réponse</button>"), "{quiz}");
     assert!(quiz.contains("\"correct\":\"Bonne réponse.\""), "{quiz}");
+    let survey = entry_text(&zip, "pages/intro/survey.html");
+    assert!(
+        survey.contains("<span>Pas du tout d’accord</span>"),
+        "{survey}"
+    );
+    assert!(survey.contains(">Envoyer les réponses</button>"));
     let welcome = entry_text(&zip, "pages/intro/welcome.html");
     assert!(
         !welcome.contains("cp-strings"),
@@ -74,7 +84,7 @@ fn a_language_without_catalogue_falls_back_to_english_with_a_warning() {
     let (code, shown) = check(&course);
     assert_eq!(code, 0, "{shown}");
     assert!(
-        shown.starts_with("COURSE/course.toml:5:12: warning: no built-in translation of the player for `de`: 41 strings will show in English\n  help: translate them under [strings] in course.toml: answered, attempt,"),
+        shown.starts_with("COURSE/course.toml:5:12: warning: no built-in translation of the player for `de`: 42 strings will show in English\n  help: translate them under [strings] in course.toml: answered, attempt,"),
         "{shown}"
     );
     let zip = build(&course.path(), "scorm12", &course.out(), &[]);
