@@ -41,6 +41,10 @@ pub enum Command {
     /// Say what changed between two versions (packages or course folders); exit code 1 when
     /// item or SCO identifiers changed, because LMSs then lose learners' progress on update.
     Diff(DiffArgs),
+    /// Hand a course to translators as a gettext PO file, and build the translated course
+    /// from the file they return.
+    #[command(subcommand)]
+    Translate(TranslateCommand),
     /// Start a new course: a folder with course.toml, two modules, an image and a knowledge check.
     New(NewArgs),
 }
@@ -148,4 +152,40 @@ pub struct SourceArgs {
     /// Treat warnings (missing alt text, long pages, empty modules, ...) as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TranslateCommand {
+    /// Write every text of the course (titles, page text, alt text, questions, options,
+    /// feedback) to a PO file; translations already in that file are kept.
+    Export(TranslateExportArgs),
+    /// Apply a translated PO file: writes the translated course as a new course folder.
+    Import(TranslateImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TranslateExportArgs {
+    #[arg(value_name = "COURSE_DIR")]
+    pub course: PathBuf,
+    /// The language to translate into (`uk`, `fr`, `pt-BR`, ...).
+    #[arg(long, value_name = "LANGUAGE")]
+    pub to: String,
+    /// Where to write the PO file [default: COURSE_DIR/translations/LANGUAGE.po]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TranslateImportArgs {
+    #[arg(value_name = "COURSE_DIR")]
+    pub course: PathBuf,
+    /// The translated PO file.
+    #[arg(value_name = "PO_FILE")]
+    pub po: PathBuf,
+    /// The translated course folder [default: COURSE_DIR-LANGUAGE beside the course]
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -313,7 +313,7 @@ fn is_course_id(id: &str) -> bool {
         && !id.ends_with('-')
 }
 
-fn is_language_tag(tag: &str) -> bool {
+pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())

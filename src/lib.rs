@@ -24,6 +24,7 @@ pub mod quiz;
 pub mod render;
 pub mod slug;
 pub mod templates;
+pub mod translate;
 
 use anyhow::Result;
 use diagnostics::Diagnostics;

@@ -81,7 +81,7 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
         lines: LineIndex::new(text, page.body_line_offset),
         out: RenderedMarkdown::default(),
     };
-    pass.assign_heading_ids(&mut events);
+    pass.collect_anchors(&mut events);
     pass.embed_media_players(&mut events);
     pass.rewrite_references(&mut events);
     let events = pass.rewrite_raw_html(events);
@@ -116,58 +116,26 @@ impl<'a> PagePass<'a> {
             .push(Diagnostic::warning(&self.page.source, Some(at), message).with_help(help));
     }
 
-    /// Gives every heading a stable `id`: explicit `{#id}`s are reserved first, then the
-    /// others get their text's slug, numbered `-1`, `-2` on repeats (as Zola does).
-    fn assign_heading_ids(&mut self, events: &mut [(Event<'a>, Range<usize>)]) {
-        // Footnote definitions are anchors too (their label is their id), so a heading slug
-        // must not take one.
-        let footnotes: Vec<String> = events
-            .iter()
-            .filter_map(|(event, _)| match event {
-                Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
-                _ => None,
-            })
-            .collect();
-        let mut taken: HashSet<String> = events
-            .iter()
-            .filter_map(|(event, _)| match event {
-                Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-                _ => None,
-            })
-            .chain(footnotes.iter().cloned())
-            .collect();
-        self.out.anchors.extend(footnotes);
+    /// Records the page's anchors (headings and footnotes) and its first `#` heading.
+    fn collect_anchors(&mut self, events: &mut [(Event<'a>, Range<usize>)]) {
+        assign_heading_ids(events);
         for i in 0..events.len() {
-            let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
-                continue;
-            };
-            let level = *level;
-            let explicit = id.clone();
-            let text = heading_text(&events[i + 1..]);
-            if level == pulldown_cmark::HeadingLevel::H1 && self.out.first_heading.is_none() {
-                self.out.first_heading = Some(text.clone());
-            }
-            let anchor = match explicit {
-                Some(id) => id.to_string(),
-                None => {
-                    let base = match slugify(&text) {
-                        slug if slug.is_empty() => "section".to_string(),
-                        slug => slug,
-                    };
-                    let mut anchor = base.clone();
-                    let mut n = 0;
-                    while taken.contains(&anchor) {
-                        n += 1;
-                        anchor = format!("{base}-{n}");
-                    }
-                    taken.insert(anchor.clone());
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
-                        *id = Some(CowStr::from(anchor.clone()));
-                    }
-                    anchor
+            match &events[i].0 {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    self.out.anchors.insert(label.to_string());
                 }
-            };
-            self.out.anchors.insert(anchor);
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    if let Some(id) = id {
+                        self.out.anchors.insert(id.to_string());
+                    }
+                    if *level == pulldown_cmark::HeadingLevel::H1
+                        && self.out.first_heading.is_none()
+                    {
+                        self.out.first_heading = Some(heading_text(&events[i + 1..]));
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
@@ -576,13 +544,19 @@ impl<'a> PagePass<'a> {
     }
 
     fn parse_quiz_block(&mut self, text: &str, start: usize) -> Vec<Question> {
-        let scale: Vec<String> = self
-            .targets
-            .string("likert_scale")
-            .split('|')
-            .map(|point| point.trim().to_string())
-            .collect();
-        let mut questions = match parse_quiz(text, &scale) {
+        let words = crate::quiz::QuizWords {
+            likert_scale: self
+                .targets
+                .string("likert_scale")
+                .split('|')
+                .map(|point| point.trim().to_string())
+                .collect(),
+            true_false: [
+                self.targets.string("true").to_string(),
+                self.targets.string("false").to_string(),
+            ],
+        };
+        let mut questions = match parse_quiz(text, &words) {
             Ok(questions) => questions,
             Err(errors) => {
                 for problem in errors {
@@ -651,6 +625,40 @@ enum UrlUse {
     Link,
     /// The browser loads it into the page (`<img src>`, `<video src>`).
     Embed,
+}
+
+/// Gives every heading a stable `id`: explicit `{#id}`s are reserved first, then the others
+/// get their text's slug, numbered `-1`, `-2` on repeats (as Zola does). Footnote labels are
+/// anchors too, so a heading slug never takes one. Translation uses the same ids to keep
+/// links into a translated page working.
+pub fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)]) {
+    let mut taken: HashSet<String> = events
+        .iter()
+        .filter_map(|(event, _)| match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+            _ => None,
+        })
+        .collect();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[i].0 else {
+            continue;
+        };
+        let base = match slugify(&heading_text(&events[i + 1..])) {
+            slug if slug.is_empty() => "section".to_string(),
+            slug => slug,
+        };
+        let mut anchor = base.clone();
+        let mut n = 0;
+        while taken.contains(&anchor) {
+            n += 1;
+            anchor = format!("{base}-{n}");
+        }
+        taken.insert(anchor.clone());
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+            *id = Some(CowStr::from(anchor));
+        }
+    }
 }
 
 /// Plain text of the element starting at `events[0]` (a heading, an image's alt text).

@@ -118,9 +118,17 @@ fn error(offset: usize, message: impl Into<String>, help: impl Into<String>) -> 
 }
 
 /// Parses a quiz block's text. All mistakes are returned, not just the first.
-/// `default_scale` labels the points of a likert question without `scale:`, in the
-/// course's language.
-pub fn parse_quiz(text: &str, default_scale: &[String]) -> Result<Vec<Question>, Vec<QuizError>> {
+/// The words a question gets from the player rather than from its author, in the course's
+/// language.
+#[derive(Debug, Clone)]
+pub struct QuizWords {
+    /// The points of a likert question without `scale:`.
+    pub likert_scale: Vec<String>,
+    /// The options of a true-false question.
+    pub true_false: [String; 2],
+}
+
+pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<QuizError>> {
     let mut questions: Vec<Draft> = Vec::new();
     let mut errors = Vec::new();
     let mut offset = 0;
@@ -158,7 +166,7 @@ pub fn parse_quiz(text: &str, default_scale: &[String]) -> Result<Vec<Question>,
     let mut parsed = Vec::new();
     // A question with a broken line is not checked as a whole too: one mistake, one message.
     for draft in questions.into_iter().filter(|d| !d.broken) {
-        match draft.finish(default_scale) {
+        match draft.finish(words) {
             Ok(question) => parsed.push(question),
             Err(problem) => errors.push(problem),
         }
@@ -393,7 +401,7 @@ impl Draft {
     }
 
     /// Decides the type and checks that the question is complete and consistent.
-    fn finish(mut self, default_scale: &[String]) -> Result<Question, QuizError> {
+    fn finish(mut self, words: &QuizWords) -> Result<Question, QuizError> {
         let q = &mut self.question;
         let at = q.offset;
         if q.text.is_empty() {
@@ -483,14 +491,19 @@ impl Draft {
                         "give the right answer on a line `= true` or `= false`",
                     ));
                 }
-                q.options = ["True", "False"]
-                    .iter()
-                    .map(|label| Choice {
-                        text: label.to_string(),
-                        correct: label.eq_ignore_ascii_case(&q.answers[0]),
+                let says_true = q.answers[0].eq_ignore_ascii_case("true");
+                q.options = vec![
+                    Choice {
+                        text: words.true_false[0].clone(),
+                        correct: says_true,
                         feedback: None,
-                    })
-                    .collect();
+                    },
+                    Choice {
+                        text: words.true_false[1].clone(),
+                        correct: !says_true,
+                        feedback: None,
+                    },
+                ];
             }
             Kind::FillIn if q.answers.is_empty() => {
                 return Err(error(
@@ -553,7 +566,10 @@ impl Draft {
                     ));
                 }
                 if q.options.is_empty() {
-                    let scale = self.scale.take().unwrap_or_else(|| default_scale.to_vec());
+                    let scale = self
+                        .scale
+                        .take()
+                        .unwrap_or_else(|| words.likert_scale.clone());
                     q.options = scale
                         .into_iter()
                         .map(|text| Choice {
@@ -629,7 +645,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
 }
 
 /// `3. text` → `(3, "text")`.
-fn ordered_item(line: &str) -> Option<(usize, &str)> {
+pub(crate) fn ordered_item(line: &str) -> Option<(usize, &str)> {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     let rest = line[digits..].strip_prefix(". ")?;
     Some((line[..digits].parse().ok()?, rest.trim()))
@@ -665,26 +681,29 @@ fn parse_range(answer: &str) -> Option<Result<(f64, f64), String>> {
 mod tests {
     use super::*;
 
-    fn scale() -> Vec<String> {
-        [
-            "Strongly disagree",
-            "Disagree",
-            "Neutral",
-            "Agree",
-            "Strongly agree",
-        ]
-        .map(String::from)
-        .to_vec()
+    fn words() -> QuizWords {
+        QuizWords {
+            likert_scale: [
+                "Strongly disagree",
+                "Disagree",
+                "Neutral",
+                "Agree",
+                "Strongly agree",
+            ]
+            .map(String::from)
+            .to_vec(),
+            true_false: ["True".into(), "False".into()],
+        }
     }
 
     fn one(text: &str) -> Question {
-        let mut questions = parse_quiz(text, &scale()).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut questions = parse_quiz(text, &words()).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(questions.len(), 1);
         questions.remove(0)
     }
 
     fn fails(text: &str) -> QuizError {
-        let errors = parse_quiz(text, &scale()).unwrap_err();
+        let errors = parse_quiz(text, &words()).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         errors.into_iter().next().unwrap()
     }
@@ -765,7 +784,7 @@ mod tests {
     fn several_questions_and_continuation_lines() {
         let questions = parse_quiz(
             "? First\n  continued *here*\n- [x] a\n- [ ] b\n\n? Second\n= yes\n",
-            &scale(),
+            &words(),
         )
         .unwrap();
         assert_eq!(questions.len(), 2);
@@ -777,7 +796,7 @@ mod tests {
     fn every_mistake_is_reported_with_its_offset() {
         let errors = parse_quiz(
             "- [x] orphan\n? Q\n- [?] bad mark\nweight: heavy\ncolour: red\n2. out of order\n",
-            &scale(),
+            &words(),
         )
         .unwrap_err();
         let found: Vec<(usize, &str)> = errors

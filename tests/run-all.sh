@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of coursepack, installing first what the tests need on a fresh Debian
-# machine: Chromium (browser tests), xmllint (schema validation), Node.js and the npm
+# machine: Chromium (browser tests), xmllint (schema validation), msgfmt (PO files), Node.js and the npm
 # packages of tests/browser (scorm-again as the LMS, playwright-core to drive Chromium).
 # Under CI=true every test that needs a tool fails instead of skipping when it is missing.
 set -euo pipefail
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v msgfmt >/dev/null || missing+=(gettext)
 command -v python3 >/dev/null || missing+=(python3)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)

@@ -7,6 +7,7 @@ mod diff;
 mod inspect;
 mod new;
 mod preview;
+mod translate;
 
 use crate::cli::{Cli, Command};
 use crate::diagnostics::Diagnostics;
@@ -31,6 +32,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Diff(args) => diff::run(args, output),
         Command::Inspect(args) => inspect::run_inspect(args, output),
         Command::Validate(args) => inspect::run_validate(args, output),
+        Command::Translate(command) => translate::run(command, output),
     }
 }
 

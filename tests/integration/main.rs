@@ -5,5 +5,6 @@ mod bad_input;
 mod i18n;
 mod packages;
 mod support;
+mod translate;
 mod validate;
 mod workflow;

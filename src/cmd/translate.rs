@@ -1,0 +1,192 @@
+//! `coursepack translate export|import`: the course's texts out to translators as a PO file,
+//! and the translated course back as a new course folder that builds on its own.
+
+use super::{Output, plural};
+use crate::cli::{TranslateCommand, TranslateExportArgs, TranslateImportArgs};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(command: &TranslateCommand, output: Output) -> Result<ExitCode> {
+    match command {
+        TranslateCommand::Export(args) => export(args, output),
+        TranslateCommand::Import(args) => import(args, output),
+    }
+}
+
+/// The course, checked: texts are only handed out from a course that builds.
+fn load(course: &Path, output: Output) -> Result<Option<crate::model::Course>> {
+    let (prepared, diagnostics) = crate::prepare(course, None)?;
+    let (problems, failed) = output.report(course, &diagnostics, false);
+    if failed {
+        eprint!("{problems}");
+        eprintln!(
+            "error: {}: fix the course before translating it",
+            course.display()
+        );
+        return Ok(None);
+    }
+    Ok(prepared.map(|p| p.course))
+}
+
+fn export(args: &TranslateExportArgs, output: Output) -> Result<ExitCode> {
+    if !crate::config::is_language_tag(&args.to) {
+        bail!(
+            "`{}` is not a BCP 47 language tag; use a tag such as `uk`, `fr` or `pt-BR`",
+            args.to
+        );
+    }
+    let Some(course) = load(&args.course, output)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let path = args.output.clone().unwrap_or_else(|| {
+        args.course
+            .join("translations")
+            .join(format!("{}.po", args.to))
+    });
+    let previous = match path.is_file() {
+        true => Some(
+            polib::po_file::parse(&path)
+                .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?,
+        ),
+        false => None,
+    };
+    let catalog = crate::translate::export(&course, &args.to, previous.as_ref())?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let file = tempfile::NamedTempFile::new_in(folder)?;
+    polib::po_file::write(&catalog, &mut std::io::BufWriter::new(file.as_file()))?;
+    file.persist(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if !output.quiet {
+        let translated = catalog.messages().filter(|m| m.is_translated()).count();
+        println!(
+            "{}: {} to translate into `{}`, {translated} already translated",
+            path.display(),
+            plural(catalog.count(), "text"),
+            args.to
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
+    let catalog = polib::po_file::parse(&args.po)
+        .map_err(|err| anyhow::anyhow!("{}: {err}", args.po.display()))?;
+    let Some(course) = load(&args.course, output)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let translated = match crate::translate::apply(&course, &catalog) {
+        Ok(translated) => translated,
+        Err(problem) => bail!("{}: {problem}", args.po.display()),
+    };
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| sibling(&args.course, &translated.language));
+    if target.exists() && !args.force && std::fs::read_dir(&target)?.next().is_some() {
+        bail!("{} exists; pass --force to replace it", target.display());
+    }
+    for diagnostic in &translated.diagnostics {
+        if diagnostic.severity == crate::diagnostics::Severity::Error || !output.quiet {
+            eprintln!("{}", diagnostic.display_in(&args.course));
+        }
+    }
+    let errors = translated.diagnostics.len() - translated.untranslated();
+    if errors > 0 {
+        eprintln!(
+            "error: {}: {}; nothing was written",
+            args.po.display(),
+            plural(errors, "error")
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    // Written beside the target and checked before it takes the target's place: a broken
+    // translation never leaves a half-written course behind.
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".coursepack-translation-")
+        .tempdir_in(parent)?;
+    copy_course(&course.root, staging.path(), &translated.files)?;
+    let (_, diagnostics) = crate::prepare(staging.path(), None)?;
+    let (problems, failed) = output.report(&target, &diagnostics, false);
+    if failed {
+        eprint!(
+            "{}",
+            problems.replace(
+                &staging.path().display().to_string(),
+                &target.display().to_string()
+            )
+        );
+        eprintln!(
+            "error: {}: the translated course does not build; nothing was written",
+            args.po.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    if target.exists() {
+        std::fs::remove_dir_all(&target)
+            .with_context(|| format!("cannot replace {}", target.display()))?;
+    }
+    std::fs::rename(staging.keep(), &target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    if !output.quiet {
+        println!(
+            "{}: {} of {} translated into `{}`",
+            target.display(),
+            translated.units - translated.untranslated(),
+            plural(translated.units, "text"),
+            translated.language
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `courses/risk` → `courses/risk-uk`.
+fn sibling(course: &Path, language: &str) -> PathBuf {
+    let name = course
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "course".to_string());
+    let parent = course
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    parent
+        .unwrap_or_default()
+        .join(format!("{name}-{}", language.to_ascii_lowercase()))
+}
+
+/// Copies the course folder to `to`, with the translated text of the `changed` files.
+fn copy_course(from: &Path, to: &Path, changed: &[(String, String)]) -> Result<()> {
+    let changed: std::collections::HashMap<&str, &str> = changed
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry?;
+        let relative = entry.path().strip_prefix(from)?;
+        let key = relative.to_string_lossy().replace('\\', "/");
+        let destination = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&destination)?;
+        } else if let Some(text) = changed.get(key.as_str()) {
+            std::fs::write(&destination, text)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &destination)?;
+        } else if let Ok(path) = crate::load::resolve_in_course(from, &key) {
+            // A symbolic link inside the course: its file, as the build would package it.
+            std::fs::copy(path, &destination)?;
+        }
+    }
+    Ok(())
+}
