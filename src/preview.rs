@@ -220,7 +220,10 @@ fn classify(burst: &[notify::Result<notify::Event>], theme_dirs: &[PathBuf]) -> 
             }
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             let theme = theme_dirs.iter().any(|dir| path.starts_with(dir));
-            let kind = if !edited || theme || matches!(extension, "toml" | "html") {
+            // A media transcript is read into the page that plays the media, so its page's
+            // cache cannot tell it changed: rebuild everything.
+            let transcript = name.ends_with(".transcript.md");
+            let kind = if !edited || theme || transcript || matches!(extension, "toml" | "html") {
                 Change::Structure
             } else if extension == "md" {
                 Change::PageText
@@ -432,5 +435,9 @@ mod tests {
         let stylesheet = event(edit, "c/templates/assets/coursepack.css");
         let theme = [PathBuf::from("c/templates")];
         assert_eq!(classify(&[stylesheet], &theme), Change::Structure);
+        let transcript = event(edit, "c/01-a/media/clip.transcript.md");
+        assert_eq!(classify(&[transcript], &[]), Change::Structure);
+        let captions = event(edit, "c/01-a/media/clip.en.vtt");
+        assert_eq!(classify(&[captions], &[]), Change::Media);
     }
 }
