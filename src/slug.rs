@@ -102,6 +102,9 @@ mod tests {
     fn slugify_transliterates_and_joins_words() {
         assert_eq!(slugify("What is Internal Risk?"), "what-is-internal-risk");
         assert_eq!(slugify("Что такое риск"), "chto-takoe-risk");
+        assert_eq!(slugify("Що таке ризик"), "shcho-take-rizik");
+        assert_eq!(slugify("ما هو الخطر"), "m-hw-lkhtr");
+        assert_eq!(slugify("风险管理"), "feng-xian-guan-li");
         assert_eq!(
             slugify("  Déclaration d'Arusha révisée "),
             "declaration-d-arusha-revisee"

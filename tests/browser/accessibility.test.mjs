@@ -301,6 +301,31 @@ for (const language of ['en', 'ar']) {
   });
 }
 
+test('en: text enlarged to 200% stays readable without horizontal scrolling at 640 CSS px', async () => {
+  const server = await startServer(packages.en, 'scorm12');
+  try {
+    const { page } = await openPage(browser, server, '/pkg/index.html');
+    await page.setViewportSize({ width: 640, height: 800 });
+    const pages = JSON.parse(await page.locator('#cp-data').textContent()).pages.map((p) => p.id);
+    const content = page.frameLocator('#cp-frame');
+    const enlarge = (frame) => frame.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+    await enlarge(page.mainFrame());
+    for (const id of pages) {
+      await content.locator(`html[data-page="${id}"]`).waitFor({ state: 'attached' });
+      const frame = frameNamed(page, 'cp-content');
+      await frame.waitForLoadState('load');
+      await enlarge(frame);
+      const overflow = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${id} scrolls sideways by ${overflow}px with 200% text`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${id}: the launch page overflows with 200% text`);
+      if (id !== pages.at(-1)) await page.locator('#cp-next').click();
+    }
+    await page.close();
+  } finally {
+    await server.close();
+  }
+});
+
 test('ar: the layout is mirrored: menu on the right, Previous on the right, arrows and progress from the right, options right-aligned', async () => {
   const server = await startServer(packages.ar, 'scorm12');
   try {
