@@ -394,19 +394,8 @@ fn several_standards_and_courses_in_one_build() {
 
 /// Copies the sample course to a temporary folder, with `course.toml` edited by `edit`.
 fn sample_copy(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &to.join(entry.file_name()));
-            } else {
-                std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
-    copy(&sample_course(), &dir.path().join("course"));
+    copy_dir(&sample_course(), &dir.path().join("course"));
     let toml = dir.path().join("course/course.toml");
     std::fs::write(&toml, edit(&std::fs::read_to_string(&toml).unwrap())).unwrap();
     dir

@@ -159,3 +159,16 @@ pub fn entry_text(path: &Path, name: &str) -> String {
         .unwrap_or_else(|| panic!("{name} is in the zip"));
     String::from_utf8(bytes.clone()).unwrap()
 }
+
+/// Copies a folder tree (a course) to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}

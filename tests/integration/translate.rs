@@ -74,6 +74,10 @@ fn pseudo_translate(po: &Path, skip: Option<&str>) {
     polib::po_file::write_to_file(&catalog, po).unwrap();
 }
 
+fn export(course: &str, language: &str, po: &str) -> std::process::Output {
+    coursepack(&["translate", "export", course, "--to", language, "-o", po])
+}
+
 /// Visible text of an HTML page: tags, scripts, code and URLs shown as text removed.
 fn visible_text(html: &str) -> String {
     let mut text = String::new();
@@ -114,15 +118,7 @@ fn export_pseudo_translate_import_build_round_trip() {
     let course = work.path().join("risk");
     copy_dir(&sample_course(), &course);
     let po = work.path().join("uk.po");
-    let output = coursepack(&[
-        "translate",
-        "export",
-        course.to_str().unwrap(),
-        "--to",
-        "uk",
-        "-o",
-        po.to_str().unwrap(),
-    ]);
+    let output = export(course.to_str().unwrap(), "uk", po.to_str().unwrap());
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("texts to translate into `uk`, 0 already translated"));
     let exported = std::fs::read_to_string(&po).unwrap();
@@ -245,15 +241,7 @@ fn export_pseudo_translate_import_build_round_trip() {
     );
 
     // A second export of the original keeps the translations the PO file already has.
-    let again = coursepack(&[
-        "translate",
-        "export",
-        course.to_str().unwrap(),
-        "--to",
-        "uk",
-        "-o",
-        po.to_str().unwrap(),
-    ]);
+    let again = export(course.to_str().unwrap(), "uk", po.to_str().unwrap());
     let counts: Vec<usize> = stdout(&again)
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
@@ -271,15 +259,7 @@ fn untranslated_units_are_reported_with_their_location_and_kept() {
     let course = work.path().join("demo");
     copy_dir(&sample_course(), &course);
     let po = work.path().join("fr.po");
-    coursepack(&[
-        "translate",
-        "export",
-        course.to_str().unwrap(),
-        "--to",
-        "fr",
-        "-o",
-        po.to_str().unwrap(),
-    ]);
+    export(course.to_str().unwrap(), "fr", po.to_str().unwrap());
     pseudo_translate(&po, Some("introduction/welcome:title"));
     let out = work.path().join("fr");
     let output = coursepack(&[
@@ -332,15 +312,7 @@ fn a_translation_that_breaks_a_link_writes_nothing() {
         ("01-intro/02-map.md", "# Map\n"),
     ]);
     let po = course.dir.path().join("fr.po");
-    coursepack(&[
-        "translate",
-        "export",
-        course.path().to_str().unwrap(),
-        "--to",
-        "fr",
-        "-o",
-        po.to_str().unwrap(),
-    ]);
+    export(course.path().to_str().unwrap(), "fr", po.to_str().unwrap());
     let text = std::fs::read_to_string(&po).unwrap().replace(
         "msgid \"Read [the map](02-map.md) first.\"\nmsgstr \"\"",
         "msgid \"Read [the map](02-map.md) first.\"\nmsgstr \"Lisez [la carte](02-carte.md) d’abord.\"",
@@ -363,16 +335,4 @@ fn a_translation_that_breaks_a_link_writes_nothing() {
         stderr(&output)
     );
     assert!(!out.exists(), "nothing written");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
