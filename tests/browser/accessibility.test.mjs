@@ -267,6 +267,22 @@ for (const language of ['en', 'ar']) {
 // ---------------------------------------------------------------------------------------
 // Reflow (WCAG 1.4.10) and right-to-left.
 
+/**
+ * Goes through every page of the course open in `page` with the Next button, calling
+ * `visit(contentFrame, pageId, index)` once each page has loaded.
+ */
+async function walkPages(page, visit) {
+  const pages = JSON.parse(await page.locator('#cp-data').textContent()).pages.map((p) => p.id);
+  const content = page.frameLocator('#cp-frame');
+  for (const [n, id] of pages.entries()) {
+    await content.locator(`html[data-page="${id}"]`).waitFor({ state: 'attached' });
+    const frame = frameNamed(page, 'cp-content');
+    await frame.waitForLoadState('load');
+    await visit(frame, id, n);
+    if (n + 1 < pages.length) await page.locator('#cp-next').click();
+  }
+}
+
 /** Width of a PNG image, from its header. */
 const pngWidth = (png) => png.readUInt32BE(16);
 
@@ -276,19 +292,13 @@ for (const language of ['en', 'ar']) {
     try {
       const { page, problems } = await openPage(browser, server, '/pkg/index.html');
       await page.setViewportSize({ width: 320, height: 640 });
-      const pages = JSON.parse(await page.locator('#cp-data').textContent()).pages.map((p) => p.id);
-      const content = page.frameLocator('#cp-frame');
       const shots = mkdtempSync(join(tmpdir(), 'coursepack-reflow-'));
-      for (const [n, id] of pages.entries()) {
-        await content.locator(`html[data-page="${id}"]`).waitFor({ state: 'attached' });
-        const frame = frameNamed(page, 'cp-content');
-        await frame.waitForLoadState('load');
+      await walkPages(page, async (frame, id, n) => {
         const overflow = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `${id} scrolls sideways by ${overflow}px at 320px`);
         const shot = await page.screenshot({ fullPage: true, path: join(shots, `${n}.png`) });
         assert.equal(pngWidth(shot), 320, `${id}: the launch page is wider than the screen`);
-        if (n + 1 < pages.length) await page.locator('#cp-next').click();
-      }
+      });
       // The menu opens over the lesson, inside the screen.
       await page.locator('#cp-menu-toggle').click();
       const menu = await page.locator('#cp-menu').boundingBox();
@@ -306,20 +316,14 @@ test('en: text enlarged to 200% stays readable without horizontal scrolling at 6
   try {
     const { page } = await openPage(browser, server, '/pkg/index.html');
     await page.setViewportSize({ width: 640, height: 800 });
-    const pages = JSON.parse(await page.locator('#cp-data').textContent()).pages.map((p) => p.id);
-    const content = page.frameLocator('#cp-frame');
     const enlarge = (frame) => frame.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
     await enlarge(page.mainFrame());
-    for (const id of pages) {
-      await content.locator(`html[data-page="${id}"]`).waitFor({ state: 'attached' });
-      const frame = frameNamed(page, 'cp-content');
-      await frame.waitForLoadState('load');
+    await walkPages(page, async (frame, id) => {
       await enlarge(frame);
       const overflow = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${id} scrolls sideways by ${overflow}px with 200% text`);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${id}: the launch page overflows with 200% text`);
-      if (id !== pages.at(-1)) await page.locator('#cp-next').click();
-    }
+    });
     await page.close();
   } finally {
     await server.close();

@@ -78,6 +78,11 @@ fn export(course: &str, language: &str, po: &str) -> std::process::Output {
     coursepack(&["translate", "export", course, "--to", language, "-o", po])
 }
 
+fn import(course: &Path, po: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let [course, po, out] = [course, po, out].map(|p| p.to_str().unwrap());
+    coursepack(&[&["translate", "import", course, po, "-o", out], extra].concat())
+}
+
 /// Visible text of an HTML page: tags, scripts, code and URLs shown as text removed.
 fn visible_text(html: &str) -> String {
     let mut text = String::new();
@@ -262,14 +267,7 @@ fn untranslated_units_are_reported_with_their_location_and_kept() {
     export(course.to_str().unwrap(), "fr", po.to_str().unwrap());
     pseudo_translate(&po, Some("introduction/welcome:title"));
     let out = work.path().join("fr");
-    let output = coursepack(&[
-        "translate",
-        "import",
-        course.to_str().unwrap(),
-        po.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = import(&course, &po, &out, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let shown = stderr(&output).replace(course.to_str().unwrap(), "COURSE");
     assert_eq!(
@@ -279,25 +277,10 @@ fn untranslated_units_are_reported_with_their_location_and_kept() {
     let page = std::fs::read_to_string(out.join("01-introduction/01-welcome.md")).unwrap();
     assert!(page.starts_with("+++\ntitle = \"Welcome\"\n"), "{page}");
     // Importing again needs --force, and replaces the folder.
-    let output = coursepack(&[
-        "translate",
-        "import",
-        course.to_str().unwrap(),
-        po.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = import(&course, &po, &out, &[]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("exists; pass --force to replace it"));
-    let output = coursepack(&[
-        "translate",
-        "import",
-        course.to_str().unwrap(),
-        po.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
+    let output = import(&course, &po, &out, &["--force"]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
@@ -319,14 +302,7 @@ fn a_translation_that_breaks_a_link_writes_nothing() {
     );
     std::fs::write(&po, text).unwrap();
     let out = course.dir.path().join("fr");
-    let output = coursepack(&[
-        "translate",
-        "import",
-        course.path().to_str().unwrap(),
-        po.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = import(&course.path(), &po, &out, &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output)
