@@ -206,9 +206,10 @@ fn encode(unit: &Unit, translation: &str) -> Result<String, Diagnostic> {
     Ok(match &unit.form {
         Form::Toml => toml_string(&one_line()),
         Form::Yaml => serde_json::to_string(&one_line()).expect("strings serialise"),
+        // Line ends keep their trailing spaces: two of them are a hard line break.
         Form::Block { prefix } => translation
             .split('\n')
-            .map(str::trim)
+            .map(str::trim_start)
             .collect::<Vec<_>>()
             .join(&format!("\n{prefix}")),
         Form::Line {
@@ -278,6 +279,11 @@ mod tests {
         assert_eq!(
             encode(&block, "Un [lien](b.md)\nsur deux lignes").unwrap(),
             "Un [lien](b.md)\n> sur deux lignes"
+        );
+        assert_eq!(
+            encode(&block, "Un [lien](b.md)  \n  à la ligne").unwrap(),
+            "Un [lien](b.md)  \n> à la ligne",
+            "a hard line break survives"
         );
         let heading = unit(
             "Risk map",
