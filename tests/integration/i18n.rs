@@ -165,3 +165,49 @@ fn video_gets_caption_tracks_and_transcript_from_files_beside_it() {
         "the transcript is in the page"
     );
 }
+
+#[test]
+fn any_script_shows_in_pages_menu_and_manifest_with_ascii_names() {
+    let toml =
+        with_language("zh", "").replace("title = \"Demo\"", "title = \"风险管理 · إدارة المخاطر\"");
+    let course = TempCourse::new(&[
+        ("course.toml", &toml),
+        (
+            "01-风险/01-什么是风险.md",
+            "# 什么是风险？\n\nРиск — це ймовірність. الخطر. Éthique.\n",
+        ),
+        ("01-风险/02-مقدمة.md", "# مقدمة\n"),
+    ]);
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let names: Vec<String> = zip_entries(&zip).into_iter().map(|(n, _, _)| n).collect();
+    assert!(
+        names.contains(&"pages/feng-xian/shen-me-shi-feng-xian.html".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"pages/feng-xian/mqdm.html".to_string()),
+        "{names:?}"
+    );
+    let index = entry_text(&zip, "index.html");
+    assert!(
+        index.contains(">什么是风险？<span") && index.contains(">مقدمة<span"),
+        "{index}"
+    );
+    let page = entry_text(&zip, "pages/feng-xian/shen-me-shi-feng-xian.html");
+    assert!(
+        page.contains("<p>Риск — це ймовірність. الخطر. Éthique.</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<title>什么是风险？ · 风险管理 · إدارة المخاطر</title>"),
+        "{page}"
+    );
+    let manifest = entry_text(&zip, "imsmanifest.xml");
+    assert!(
+        manifest.contains("<title>风险管理 · إدارة المخاطر</title>"),
+        "{manifest}"
+    );
+    if let Some((passed, report)) = check_package(&zip) {
+        assert!(passed, "{report}");
+    }
+}
