@@ -1,4 +1,4 @@
-//! In-process stages on a generated corpus (`../shared/bench/gen-course`, 200 pages and
+//! In-process stages on a generated corpus (`../shared/bench/gen-course`, 1,000 pages and
 //! 20 MiB of media): load + render, package layout, and the zip writer. `benches/compare.py`
 //! measures whole builds against other tools.
 
@@ -17,7 +17,7 @@ fn corpus() -> Option<(tempfile::TempDir, PathBuf)> {
     let course = dir.path().join("course");
     let args = [
         "--modules",
-        "4",
+        "20",
         "--pages-per-module",
         "50",
         "--media-mb",
@@ -38,7 +38,7 @@ fn stages(c: &mut Criterion) {
     let Some((dir, course)) = corpus() else {
         return;
     };
-    let mut group = c.benchmark_group("200 pages");
+    let mut group = c.benchmark_group("1,000 pages");
     group.sample_size(20);
     group.bench_function("load and render", |b| {
         b.iter(|| coursepack::prepare(&course, None).unwrap());
@@ -54,7 +54,7 @@ fn stages(c: &mut Criterion) {
     });
     // What the preview does after a designer saves one page: Markdown of the other pages
     // comes from the cache; the course is laid out for the standard on screen.
-    let cache = coursepack::render::RenderCache::default();
+    let cache = coursepack::Cache::default();
     coursepack::prepare_cached(&course, None, Some(&cache)).unwrap();
     let page = walkdir::WalkDir::new(&course)
         .sort_by_file_name()
@@ -70,7 +70,10 @@ fn stages(c: &mut Criterion) {
             edits += 1;
             std::fs::write(&page, format!("{original}\nEdit {edits}.\n")).unwrap();
             let (prepared, _) = coursepack::prepare_cached(&course, None, Some(&cache)).unwrap();
-            prepared.unwrap().package(options).unwrap()
+            prepared
+                .unwrap()
+                .package_cached(options, Some(&cache))
+                .unwrap()
         })
     });
     std::fs::write(&page, original).unwrap();

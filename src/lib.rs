@@ -49,15 +49,36 @@ pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<(Option<Prepared>
     prepare_cached(dir, templates, None)
 }
 
+/// What the preview keeps between rebuilds so that a one-page edit costs about one page:
+/// unchanged page files are not read again, unchanged pages not rendered again, and the
+/// launch page and manifest not written again while what they show is the same. Every
+/// entry is checked against its inputs, so a hit is always right.
+#[derive(Default)]
+pub struct Cache {
+    pages: load::PageFiles,
+    render: render::RenderCache,
+    layout: package::LayoutCache,
+}
+
+impl Cache {
+    /// Forgets everything (after changes that the keys do not see, such as a new theme file).
+    pub fn clear(&self) {
+        self.pages.clear();
+        self.render.clear();
+        self.layout.clear();
+    }
+}
+
 /// [`prepare`], reusing what did not change since the last call with the same cache (the
 /// preview's rebuilds).
 pub fn prepare_cached(
     dir: &Path,
     templates: Option<&Path>,
-    cache: Option<&render::RenderCache>,
+    cache: Option<&Cache>,
 ) -> Result<(Option<Prepared>, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
-    let course = load::load_course(dir, &mut diagnostics)?;
+    let course = load::load_course_cached(dir, &mut diagnostics, cache.map(|c| &c.pages))?;
+    let cache = cache.map(|c| &c.render);
     let course_templates = course.root.join(templates::COURSE_TEMPLATES);
     let mut overrides: Vec<&Path> = Vec::new();
     if course_templates.is_dir() {
@@ -97,7 +118,25 @@ pub fn prepare_cached(
 impl Prepared {
     /// Every file of the package for one standard.
     pub fn package(&self, options: package::PackageOptions) -> Result<package::PackageFiles> {
+        self.package_cached(options, None)
+    }
+
+    /// [`Prepared::package`], reusing the launch page and manifest from `cache` while their
+    /// inputs are the same.
+    pub fn package_cached(
+        &self,
+        options: package::PackageOptions,
+        cache: Option<&Cache>,
+    ) -> Result<package::PackageFiles> {
         let assets: Vec<(&str, &[u8])> = self.theme.assets().collect();
-        package::assemble(&self.course, &self.rendered, &self.tera, &assets, options)
+        let layout = cache.map(|c| &c.layout);
+        package::assemble(
+            &self.course,
+            &self.rendered,
+            &self.tera,
+            &assets,
+            options,
+            layout,
+        )
     }
 }

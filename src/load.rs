@@ -15,6 +15,62 @@ use std::path::{Component, Path, PathBuf};
 /// Loads the course at `dir`. Authors' mistakes land in `diagnostics`; the course is still
 /// returned when possible so that later stages can report their problems too.
 pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> {
+    load_course_cached(dir, diagnostics, None)
+}
+
+/// Page files as last read, for a preview that reloads the course after each save: a page
+/// whose file has the same modification time and size, under the same identity, is not read
+/// and parsed again.
+#[derive(Default)]
+pub struct PageFiles {
+    pages: std::sync::Mutex<std::collections::HashMap<String, (FileStamp, Page)>>,
+}
+
+/// What tells a file changed without reading it (as make and cargo do).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    modified: std::time::SystemTime,
+    len: u64,
+}
+
+impl PageFiles {
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (FileStamp, Page)>> {
+        self.pages.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, source: &str, stamp: FileStamp, id: &str) -> Option<Page> {
+        match self.lock().get(source) {
+            Some((seen, page)) if *seen == stamp && page.id == id => Some(page.clone()),
+            _ => None,
+        }
+    }
+
+    fn keep(&self, stamp: FileStamp, page: &Page) {
+        self.lock()
+            .insert(page.source.clone(), (stamp, page.clone()));
+    }
+}
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let metadata = fs::metadata(path).ok()?;
+    Some(FileStamp {
+        modified: metadata.modified().ok()?,
+        len: metadata.len(),
+    })
+}
+
+/// [`load_course`], reusing unchanged page files from `cache`.
+pub fn load_course_cached(
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&PageFiles>,
+) -> Result<Course> {
     if !dir.is_dir() {
         bail!(
             "{} is not a folder; give the folder that holds course.toml",
@@ -57,7 +113,7 @@ pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> 
         }
         let slug = distinct;
         module_slugs.insert(slug.clone());
-        modules.push(load_module(&root, &name, slug, rest, diagnostics)?);
+        modules.push(load_module(&root, &name, slug, rest, diagnostics, cache)?);
     }
     if modules.iter().all(|m| m.page_files == 0) {
         diagnostics.push(
@@ -114,6 +170,7 @@ fn load_module(
     slug: String,
     rest: &str,
     diagnostics: &mut Diagnostics,
+    cache: Option<&PageFiles>,
 ) -> Result<Module> {
     let mut module_config = ModuleConfig::default();
     let config_path = format!("{folder}/{MODULE_FILE}");
@@ -158,7 +215,21 @@ fn load_module(
     }
     let loaded: Vec<Result<Result<Page, Diagnostic>>> = candidates
         .into_par_iter()
-        .map(|(source, page_slug)| load_page(root, &slug, source, page_slug))
+        .map(|(source, page_slug)| {
+            let Some(cache) = cache else {
+                return load_page(root, &slug, source, page_slug);
+            };
+            let stamp = stamp(&root.join(&source));
+            let id = format!("{slug}/{page_slug}");
+            if let Some(page) = stamp.and_then(|stamp| cache.get(&source, stamp, &id)) {
+                return Ok(Ok(page));
+            }
+            let page = load_page(root, &slug, source, page_slug)?;
+            if let (Ok(page), Some(stamp)) = (&page, stamp) {
+                cache.keep(stamp, page);
+            }
+            Ok(page)
+        })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for page in loaded {
@@ -219,7 +290,7 @@ fn load_page(
         description: front.description,
         assessment,
         survey: front.survey,
-        markdown: page_source.body.to_string(),
+        markdown: page_source.body.into(),
         body_line_offset: page_source.body_line_offset,
     }))
 }

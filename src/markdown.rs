@@ -54,7 +54,8 @@ pub struct PageLink {
 
 #[derive(Debug, Default, Clone)]
 pub struct RenderedMarkdown {
-    pub html: String,
+    /// Shared: the preview's cache hands the same HTML to every rebuild.
+    pub html: std::sync::Arc<str>,
     /// Plain text of the first `#` heading.
     pub first_heading: Option<String>,
     pub anchors: HashSet<String>,
@@ -73,7 +74,7 @@ pub fn quiz_placeholder(n: usize) -> String {
 }
 
 pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
-    let text = page.markdown.as_str();
+    let text: &str = &page.markdown;
     let mut events: Vec<(Event, Range<usize>)> = parser(text).into_offset_iter().collect();
     let mut pass = PagePass {
         page,
@@ -87,10 +88,9 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
     let events = pass.rewrite_raw_html(events);
     let events = pass.extract_quizzes(events);
     pass.warn_when_long(&events);
-    pulldown_cmark::html::push_html(
-        &mut pass.out.html,
-        events.into_iter().map(|(event, _)| event),
-    );
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    pass.out.html = html.into();
     pass.out
 }
 
@@ -708,7 +708,7 @@ mod tests {
             source: source.to_string(),
             title: None,
             description: None,
-            markdown: markdown.to_string(),
+            markdown: markdown.into(),
             body_line_offset: 0,
             href: page_href(module_slug, page_slug),
             assessment: None,

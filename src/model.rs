@@ -26,7 +26,7 @@ pub struct Module {
     pub page_files: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     /// Stable identity: `module-slug/page-slug`.
     pub id: String,
@@ -37,7 +37,7 @@ pub struct Page {
     pub title: Option<String>,
     pub description: Option<String>,
     /// Markdown after the front matter.
-    pub markdown: String,
+    pub markdown: std::sync::Arc<str>,
     /// Lines of the file before `markdown`, to report body positions as file lines.
     pub body_line_offset: usize,
     /// Path of the rendered page inside the package.

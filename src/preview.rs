@@ -38,7 +38,7 @@ struct Site {
 struct Shared {
     site: Mutex<Site>,
     changed: Condvar,
-    render: crate::render::RenderCache,
+    cache: crate::Cache,
 }
 
 pub struct Options {
@@ -53,7 +53,7 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
     let shared = Arc::new(Shared {
         site: Mutex::new(Site::default()),
         changed: Condvar::new(),
-        render: crate::render::RenderCache::default(),
+        cache: crate::Cache::default(),
     });
     rebuild(course, options.templates.as_deref(), &shared, "built");
     let server = tiny_http::Server::http(("127.0.0.1", options.port))
@@ -76,7 +76,7 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
 fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str) {
     let started = Instant::now();
     let shown = shared.site.lock().unwrap_or_else(|e| e.into_inner()).shown;
-    let result = build(course, templates, &shared.render, shown);
+    let result = build(course, templates, &shared.cache, shown);
     let elapsed = started.elapsed();
     let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
     site.version += 1;
@@ -104,7 +104,7 @@ fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str)
 fn build(
     course: &Path,
     templates: Option<&Path>,
-    cache: &crate::render::RenderCache,
+    cache: &crate::Cache,
     standard: Standard,
 ) -> Result<(Arc<crate::Prepared>, Arc<PackageFiles>), String> {
     let (prepared, diagnostics) = crate::prepare_cached(course, templates, Some(cache))
@@ -121,16 +121,20 @@ fn build(
         eprintln!("{warning}");
     }
     let prepared = Arc::new(prepared);
-    let files = lay_out(&prepared, standard).map_err(|err| format!("error: {err:#}"))?;
+    let files = lay_out(&prepared, standard, cache).map_err(|err| format!("error: {err:#}"))?;
     Ok((prepared, files))
 }
 
-fn lay_out(prepared: &crate::Prepared, standard: Standard) -> Result<Arc<PackageFiles>> {
+fn lay_out(
+    prepared: &crate::Prepared,
+    standard: Standard,
+    cache: &crate::Cache,
+) -> Result<Arc<PackageFiles>> {
     let options = PackageOptions {
         standard,
         sco_per_module: prepared.course.config.package.sco_per_module,
     };
-    Ok(Arc::new(prepared.package(options)?))
+    Ok(Arc::new(prepared.package_cached(options, Some(cache))?))
 }
 
 /// Watches the course folder (and the theme folder) and rebuilds after each burst of changes.
@@ -170,7 +174,7 @@ fn watch(
                 }
                 Change::PageText => rebuild(&course, templates.as_deref(), &shared, "rebuilt"),
                 Change::Structure => {
-                    shared.render.clear();
+                    shared.cache.clear();
                     rebuild(&course, templates.as_deref(), &shared, "rebuilt");
                 }
             }
@@ -349,7 +353,7 @@ fn package_for(shared: &Shared, standard: Standard) -> Result<Option<Arc<Package
         };
         (prepared, site.version)
     };
-    let files = lay_out(&prepared, standard)?;
+    let files = lay_out(&prepared, standard, &shared.cache)?;
     let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
     if site.version == version {
         site.packages.insert(standard, Arc::clone(&files));

@@ -8,11 +8,11 @@ mod scorm2004;
 mod xml;
 
 use crate::model::{Course, file_href};
-use crate::render::{RenderedCourse, render_launch_page};
+use crate::render::{RenderedCourse, hash_of, launch_context, launch_key, render_launch};
 use anyhow::Result;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tera::Tera;
 
 /// The package formats coursepack writes.
@@ -76,6 +76,7 @@ pub fn assemble(
     tera: &Tera,
     theme_assets: &[(&str, &[u8])],
     options: PackageOptions,
+    cache: Option<&LayoutCache>,
 ) -> Result<PackageFiles> {
     let mut files = PackageFiles::new();
     for page in &rendered.pages {
@@ -87,17 +88,85 @@ pub fn assemble(
     for source in &rendered.files {
         files.insert(file_href(source), Content::File(course.root.join(source)));
     }
-    let launch = render_launch_page(course, rendered, tera, options.standard)?;
-    files.insert(
-        LAUNCH_PAGE.to_string(),
-        Content::Bytes(launch.into_bytes().into()),
-    );
+    let key = cache.map(|_| launch_key(course, rendered, options.standard));
+    let launch = LayoutCache::reuse(cache.map(|c| &c.launch), key, || {
+        let context = launch_context(course, rendered, options.standard)?;
+        Ok(render_launch(tera, &context)?.into_bytes().into())
+    })?;
+    files.insert(LAUNCH_PAGE.to_string(), Content::Bytes(launch));
     if options.standard != Standard::Web {
-        let manifest =
-            manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
-        files.insert(MANIFEST.to_string(), Content::Bytes(manifest.into()));
+        let key = cache.map(|_| {
+            // Everything the manifest is written from: settings, structure, file list.
+            let modules: Vec<_> = course
+                .modules
+                .iter()
+                .map(|m| {
+                    let pages: Vec<_> = m
+                        .pages
+                        .iter()
+                        .map(|p| (&p.href, format!("{:?}", p.assessment)))
+                        .collect();
+                    (&m.slug, &m.title, pages)
+                })
+                .collect();
+            let names: Vec<&String> = files.keys().collect();
+            let titles: Vec<&String> = rendered.pages.iter().map(|p| &p.title).collect();
+            let settings = format!("{:?}", course.config);
+            hash_of(&(
+                settings,
+                modules,
+                names,
+                titles,
+                options.standard,
+                options.sco_per_module,
+            ))
+        });
+        let manifest = LayoutCache::reuse(cache.map(|c| &c.manifest), key, || {
+            let xml = manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
+            Ok(xml.into())
+        })?;
+        files.insert(MANIFEST.to_string(), Content::Bytes(manifest));
     }
     Ok(files)
+}
+
+/// The launch page and manifest as last laid out, each with the hash of what it shows: a
+/// preview rebuild after a page edit that changed no title reuses both.
+#[derive(Default)]
+pub struct LayoutCache {
+    launch: Slot,
+    manifest: Slot,
+}
+
+/// One cached file and the hash of what it was made from.
+type Slot = Mutex<Option<(u64, Arc<[u8]>)>>;
+
+impl LayoutCache {
+    pub fn clear(&self) {
+        for slot in [&self.launch, &self.manifest] {
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+
+    /// The cached bytes when `key` matches, else `make()` (kept for next time).
+    fn reuse(
+        slot: Option<&Slot>,
+        key: Option<u64>,
+        make: impl FnOnce() -> Result<Arc<[u8]>>,
+    ) -> Result<Arc<[u8]>> {
+        let (Some(slot), Some(key)) = (slot, key) else {
+            return make();
+        };
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, bytes)) = slot.as_ref()
+            && *seen == key
+        {
+            return Ok(Arc::clone(bytes));
+        }
+        let bytes = make()?;
+        *slot = Some((key, Arc::clone(&bytes)));
+        Ok(bytes)
+    }
 }
 
 pub const LAUNCH_PAGE: &str = "index.html";

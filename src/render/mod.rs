@@ -13,6 +13,7 @@ use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
 use tera::{Context, Tera};
 
 /// The course's pages rendered, and the course files they need.
@@ -97,11 +98,10 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn hash_of(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
+/// A cache key. foldhash rather than the standard SipHash: keys cover every page's text
+/// and HTML (megabytes per rebuild), and nothing hostile chooses them.
+pub(crate) fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    foldhash::quality::FixedState::default().hash_one(value)
 }
 
 /// Renders all pages. Problems go to `diagnostics`; `Err` is kept for template failures,
@@ -212,7 +212,7 @@ pub fn render_course(
                     )?;
                     (html, Some(data))
                 }
-                None => (body.html.clone(), None),
+                None => (body.html.to_string(), None),
             };
             let context = Context::from_serialize(PageContext {
                 course: &about,
@@ -250,14 +250,57 @@ pub fn render_course(
     })
 }
 
-/// The launch page: the course menu, navigation and the run-time, for one standard. With
-/// `sco_per_module` the same page serves every module's SCO (the module comes as a parameter).
-pub fn render_launch_page(
+/// Everything the launch page shows (the course menu, navigation and the run-time's data, for
+/// one standard). With `sco_per_module` the same page serves every module's SCO: the module
+/// comes as a parameter.
+pub fn launch_context(
     course: &Course,
     rendered: &RenderedCourse,
-    tera: &Tera,
     standard: Standard,
-) -> Result<String> {
+) -> Result<Context> {
+    with_launch_data(course, rendered, standard, |view, data| {
+        let mut context = Context::from_serialize(LaunchContext {
+            course: view,
+            t: &course.strings,
+            strings_json: &strings_json(course)?,
+            standard: standard.as_str(),
+        })?;
+        context.insert("runtime_data", &script_json(data)?);
+        Ok(context)
+    })
+}
+
+/// A hash of everything [`launch_context`] holds, without building it: the preview's key
+/// for the launch page.
+pub fn launch_key(course: &Course, rendered: &RenderedCourse, standard: Standard) -> u64 {
+    with_launch_data(course, rendered, standard, |view, data| {
+        let mut hasher = HashWriter(foldhash::quality::FixedState::default().build_hasher());
+        // Writing to a hasher cannot fail; a value that cannot be serialised fails the render.
+        let _ = serde_json::to_writer(&mut hasher, &(view, data, &course.strings));
+        std::hash::Hasher::finish(&hasher.0)
+    })
+}
+
+/// Feeds serialised bytes straight into a hasher.
+struct HashWriter<H: std::hash::Hasher>(H);
+
+impl<H: std::hash::Hasher> std::io::Write for HashWriter<H> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn with_launch_data<T>(
+    course: &Course,
+    rendered: &RenderedCourse,
+    standard: Standard,
+    use_it: impl FnOnce(&CourseView, &RuntimeData) -> T,
+) -> T {
     let titles: Vec<String> = rendered.pages.iter().map(|p| p.title.clone()).collect();
     let view = CourseView::new(course, &titles);
     let data = RuntimeData {
@@ -280,15 +323,11 @@ pub fn render_launch_page(
             })
             .collect(),
     };
-    let data_json = script_json(&data)?;
-    let mut context = Context::from_serialize(LaunchContext {
-        course: &view,
-        t: &course.strings,
-        strings_json: &strings_json(course)?,
-        standard: standard.as_str(),
-    })?;
-    context.insert("runtime_data", &data_json);
-    tera.render("index.html", &context)
+    use_it(&view, &data)
+}
+
+pub fn render_launch(tera: &Tera, context: &Context) -> Result<String> {
+    tera.render("index.html", context)
         .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))
 }
 

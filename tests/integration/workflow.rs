@@ -187,36 +187,59 @@ fn build_and_check_speak_json_for_pipelines() {
     assert_eq!(diagnostic["severity"], "error");
 }
 
-/// The preview's cached rebuild gives exactly what a fresh build gives, after edits to a page's
-/// text and to a page another page links to.
+/// The preview's cached rebuild gives exactly what a fresh build gives, for every file of
+/// the package, after edits to a page's text, to a page title another page links to (the
+/// menu changes) and after a new page (the manifest changes).
 #[test]
 fn cached_rebuilds_equal_fresh_builds() {
+    use coursepack::package::{Content, PackageOptions, Standard};
     let dir = tempfile::tempdir().unwrap();
     let course = renamed_copy(dir.path(), "unchanged", "unchanged");
-    let cache = coursepack::render::RenderCache::default();
-    let pages = |cache: Option<&coursepack::render::RenderCache>| {
+    let cache = coursepack::Cache::default();
+    let package = |cache: Option<&coursepack::Cache>| {
         let (prepared, _) = coursepack::prepare_cached(&course, None, cache).unwrap();
         let prepared = prepared.expect("the sample course builds");
+        let options = PackageOptions {
+            standard: Standard::Scorm2004,
+            sco_per_module: false,
+        };
         prepared
-            .rendered
-            .pages
-            .iter()
-            .map(|p| (p.href.clone(), p.title.clone(), p.html.to_vec()))
+            .package_cached(options, cache)
+            .unwrap()
+            .into_iter()
+            .map(|(name, content)| match content {
+                Content::Bytes(bytes) => (name, bytes.to_vec()),
+                Content::File(path) => (name, path.to_string_lossy().into_owned().into_bytes()),
+            })
             .collect::<Vec<_>>()
     };
-    assert_eq!(pages(Some(&cache)), pages(None));
+    let file = |files: &[(String, Vec<u8>)], name: &str| {
+        let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    assert_eq!(package(Some(&cache)), package(None));
     let page = course.join("01-introduction/02-what-is-internal-risk.md");
     let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("Internal risk is", "Internal risk, in short, is"),
+    )
+    .unwrap();
+    assert_eq!(package(Some(&cache)), package(None));
     std::fs::write(
         &page,
         text.replace("# What is internal risk?", "# Internal risk, defined"),
     )
     .unwrap();
-    let cached = pages(Some(&cache));
-    assert_eq!(cached, pages(None));
-    assert!(
-        cached
-            .iter()
-            .any(|(_, title, _)| title == "Internal risk, defined")
-    );
+    let cached = package(Some(&cache));
+    assert_eq!(cached, package(None));
+    assert!(file(&cached, "index.html").contains(">Internal risk, defined<"));
+    std::fs::write(
+        course.join("01-introduction/04-one-more.md"),
+        "# One more\n",
+    )
+    .unwrap();
+    let cached = package(Some(&cache));
+    assert_eq!(cached, package(None));
+    assert!(file(&cached, "imsmanifest.xml").contains("href=\"pages/introduction/one-more.html\""));
 }
