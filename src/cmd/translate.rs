@@ -166,9 +166,10 @@ fn sibling(course: &Path, language: &str) -> PathBuf {
         .join(format!("{name}-{}", language.to_ascii_lowercase()))
 }
 
-/// Copies the course folder to `to`, with the translated text of the `changed` files.
-fn copy_course(from: &Path, to: &Path, changed: &[(String, String)]) -> Result<()> {
-    let changed: std::collections::HashMap<&str, &str> = changed
+/// Copies the course folder to `to`, with the translated text of the `changed` files (some
+/// of which, such as a module.toml for a translated module title, are new).
+fn copy_course(from: &Path, to: &Path, changed_files: &[(String, String)]) -> Result<()> {
+    let changed: std::collections::HashMap<&str, &str> = changed_files
         .iter()
         .map(|(path, text)| (path.as_str(), text.as_str()))
         .collect();
@@ -186,6 +187,12 @@ fn copy_course(from: &Path, to: &Path, changed: &[(String, String)]) -> Result<(
         } else if let Ok(path) = crate::load::resolve_in_course(from, &key) {
             // A symbolic link inside the course: its file, as the build would package it.
             std::fs::copy(path, &destination)?;
+        }
+    }
+    for (path, text) in changed_files {
+        let destination = to.join(path);
+        if !destination.exists() {
+            std::fs::write(destination, text)?;
         }
     }
     Ok(())

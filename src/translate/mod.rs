@@ -217,6 +217,7 @@ fn encode(unit: &Unit, translation: &str) -> Result<String, Diagnostic> {
         } => format!("{} {{#{anchor}}}", one_line()),
         Form::Line { anchor: None } => one_line(),
         Form::Cell => escape_pipes(&one_line()),
+        Form::NewTomlKey(key) => format!("\n{key} = {}\n", toml_string(&one_line())),
     })
 }
 

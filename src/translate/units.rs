@@ -41,6 +41,9 @@ pub enum Form {
     Line { anchor: Option<String> },
     /// One table cell: one line, `|` escaped.
     Cell,
+    /// A setting the file does not have yet (a module title taken from its folder name):
+    /// a new `key = "value"` line at the end.
+    NewTomlKey(&'static str),
 }
 
 /// A source file and its units.
@@ -86,20 +89,31 @@ pub fn course_units(course: &Course) -> std::io::Result<Vec<SourceFile>> {
             continue;
         };
         let path = format!("{folder}/{}", crate::config::MODULE_FILE);
-        if course.root.join(&path).is_file() {
-            let text = read(&path)?;
-            let mut units = Vec::new();
-            let mut keyed = Keyed::new(&path, &text, &mut units);
-            let id = format!("module:{}", module.slug);
-            keyed.toml_key(None, "title", "module title", &format!("{id}:title"));
-            keyed.toml_key(
-                None,
-                "description",
-                "module description",
-                &format!("{id}:description"),
+        let text = match course.root.join(&path).is_file() {
+            true => read(&path)?,
+            false => String::new(),
+        };
+        let mut units = Vec::new();
+        let mut keyed = Keyed::new(&path, &text, &mut units);
+        let id = format!("module:{}", module.slug);
+        keyed.toml_key(None, "title", "module title", &format!("{id}:title"));
+        if keyed.units.is_empty() {
+            // The title comes from the folder name: the translation adds it to module.toml.
+            keyed.push(
+                &format!("{id}:title"),
+                text.len()..text.len(),
+                module.title.clone(),
+                "module title",
+                Form::NewTomlKey("title"),
             );
-            files.push(SourceFile { path, text, units });
         }
+        keyed.toml_key(
+            None,
+            "description",
+            "module description",
+            &format!("{id}:description"),
+        );
+        files.push(SourceFile { path, text, units });
         for page in &module.pages {
             let text = read(&page.source)?;
             let body_start = text.len() - page.markdown.len();

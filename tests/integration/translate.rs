@@ -312,3 +312,40 @@ fn a_translation_that_breaks_a_link_writes_nothing() {
     );
     assert!(!out.exists(), "nothing written");
 }
+
+#[test]
+fn a_module_title_taken_from_its_folder_name_is_translated_into_a_new_module_toml() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-getting-started/01-welcome.md", "# Welcome\n"),
+    ]);
+    let po = course.dir.path().join("uk.po");
+    export(course.path().to_str().unwrap(), "uk", po.to_str().unwrap());
+    let text = std::fs::read_to_string(&po).unwrap();
+    assert!(
+        text.contains("msgctxt \"module:getting-started:title\"\nmsgid \"Getting started\""),
+        "{text}"
+    );
+    std::fs::write(
+        &po,
+        text.replace(
+            "msgid \"Getting started\"\nmsgstr \"\"",
+            "msgid \"Getting started\"\nmsgstr \"Початок\"",
+        ),
+    )
+    .unwrap();
+    let out = course.dir.path().join("uk");
+    let output = import(&course.path(), &po, &out, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let module = std::fs::read_to_string(out.join("01-getting-started/module.toml")).unwrap();
+    assert_eq!(module, "\ntitle = \"Початок\"\n");
+    let zip = build(&out, "scorm12", &course.dir.path().join("dist"), &[]);
+    assert!(entry_text(&zip, "index.html").contains(">Початок</span>"));
+    assert!(
+        !course
+            .path()
+            .join("01-getting-started/module.toml")
+            .exists(),
+        "the source is untouched"
+    );
+}
