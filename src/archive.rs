@@ -26,24 +26,7 @@ pub fn write_zip(
     output: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
-    let dir = output
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".coursepack-").suffix(".zip.partial");
-    // Temporary files are private (0600); the package is an ordinary file that others copy
-    // and upload, so it gets what any new file gets under the user's umask.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let temporary = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let temporary = temporary_output(output, ".zip.partial")?;
 
     let entries: Vec<(&String, &Content)> = files.iter().collect();
     let plans: Vec<Plan> = entries
@@ -69,6 +52,34 @@ pub fn write_zip(
         .persist(output)
         .with_context(|| format!("cannot move the finished zip to {}", output.display()))?;
     Ok(size)
+}
+
+/// The folder `output` goes into, created when missing (`.` for a bare file name).
+pub fn output_folder(output: &Path) -> Result<&Path> {
+    let dir = output
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// A temporary file beside `output`, to be persisted onto it once complete. Temporary files
+/// are private (0600); an output is an ordinary file that others copy and upload, so it gets
+/// what any new file gets under the user's umask.
+pub fn temporary_output(output: &Path, suffix: &str) -> Result<tempfile::NamedTempFile> {
+    let dir = output_folder(output)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".coursepack-").suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
 }
 
 /// How an entry goes into the zip.

@@ -52,13 +52,7 @@ fn export(args: &TranslateExportArgs, output: Output) -> Result<ExitCode> {
         false => None,
     };
     let catalog = crate::translate::export(&course, &args.to, previous.as_ref())?;
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
-    let file = tempfile::NamedTempFile::new_in(folder)?;
+    let file = crate::archive::temporary_output(&path, ".po.partial")?;
     polib::po_file::write(&catalog, &mut std::io::BufWriter::new(file.as_file()))?;
     file.persist(&path)
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -107,14 +101,9 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
     }
     // Written beside the target and checked before it takes the target's place: a broken
     // translation never leaves a half-written course behind.
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
     let staging = tempfile::Builder::new()
         .prefix(".coursepack-translation-")
-        .tempdir_in(parent)?;
+        .tempdir_in(crate::archive::output_folder(&target)?)?;
     copy_course(&course.root, staging.path(), &translated.files)?;
     let (_, diagnostics) = crate::prepare(staging.path(), None)?;
     let (problems, failed) = output.report(&target, &diagnostics, false);

@@ -127,6 +127,14 @@ fn export_pseudo_translate_import_build_round_trip() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("texts to translate into `uk`, 0 already translated"));
     let exported = std::fs::read_to_string(&po).unwrap();
+    {
+        // An ordinary file for translators, not the temporary file's private mode.
+        use std::os::unix::fs::PermissionsExt;
+        let beside = work.path().join("plain.txt");
+        std::fs::write(&beside, "x").unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&po), mode(&beside));
+    }
     for expected in [
         "#: course.toml:5\nmsgctxt \"course:title\"\nmsgid \"Risk Management: Internal Risk\"",
         "#. quiz option (a correct one)\n",
