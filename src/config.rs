@@ -165,13 +165,18 @@ impl CourseConfig {
     }
 }
 
-/// `rtl` for languages written right to left (Arabic, Hebrew, Persian, Urdu, ...).
-pub fn text_direction(language: &str) -> &'static str {
-    let primary = language
+/// The language of a BCP 47 tag without region or script, lower-case (`pt-BR` → `pt`).
+pub fn primary_subtag(language: &str) -> String {
+    language
         .split('-')
         .next()
         .unwrap_or("")
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// `rtl` for languages written right to left (Arabic, Hebrew, Persian, Urdu, ...).
+pub fn text_direction(language: &str) -> &'static str {
+    let primary = primary_subtag(language);
     let rtl = ["ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"];
     if rtl.contains(&primary.as_str()) || language.to_ascii_lowercase().contains("-arab") {
         "rtl"

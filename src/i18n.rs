@@ -2,7 +2,7 @@
 //! course's language: a catalogue per language embedded in the binary, English as the
 //! reference and the fallback, and course.toml's `[strings]` over both.
 
-use crate::config::{COURSE_FILE, CourseConfig};
+use crate::config::{COURSE_FILE, CourseConfig, primary_subtag};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use std::collections::BTreeMap;
 
@@ -125,14 +125,6 @@ pub fn check_overrides(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
 
 fn is_english(language: &str) -> bool {
     primary_subtag(language) == "en"
-}
-
-fn primary_subtag(language: &str) -> String {
-    language
-        .split('-')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
 }
 
 /// The catalogue of a language tag (`pt-BR` uses `pt`), if one is built in.

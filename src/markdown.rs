@@ -228,7 +228,7 @@ impl<'a> PagePass<'a> {
         if label.trim().is_empty() {
             self.warning(
                 offset,
-                format!("{} `{source_url}` has no description", kind_name(kind)),
+                format!("{} `{source_url}` has no description", kind.name()),
                 "say what it is in the brackets: ![Interview with an integrity officer](clip.mp4); it names the player for screen readers",
             );
         }
@@ -609,13 +609,6 @@ impl<'a> PagePass<'a> {
                 "split it into several pages; learners read long pages badly on screen",
             );
         }
-    }
-}
-
-fn kind_name(kind: crate::media::MediaKind) -> &'static str {
-    match kind {
-        crate::media::MediaKind::Video => "video",
-        crate::media::MediaKind::Audio => "audio",
     }
 }
 

@@ -2,6 +2,7 @@
 //! become `<video>`/`<audio>` players with the captions and transcript that sit next to the
 //! file: `clip.en.vtt`, `clip.fr.vtt` (WebVTT, one per language) and `clip.transcript.md`.
 
+use crate::config::primary_subtag;
 use crate::templates::escape_html as escape;
 use std::path::Path;
 
@@ -24,7 +25,8 @@ impl MediaKind {
         }
     }
 
-    fn tag(self) -> &'static str {
+    /// The HTML element, and what messages call it.
+    pub fn name(self) -> &'static str {
         match self {
             MediaKind::Video => "video",
             MediaKind::Audio => "audio",
@@ -94,7 +96,7 @@ pub fn player_html(
     course_language: &str,
     transcript: Option<(&str, &str)>,
 ) -> String {
-    let tag = kind.tag();
+    let tag = kind.name();
     let label = escape(label);
     let mut html = format!(
         "<figure class=\"cp-media\">\n<{tag} controls preload=\"metadata\" src=\"{}\" aria-label=\"{label}\">\n",
@@ -106,7 +108,7 @@ pub fn player_html(
         .or_else(|| {
             tracks
                 .iter()
-                .position(|t| primary(t.language) == primary(course_language))
+                .position(|t| primary_subtag(t.language) == primary_subtag(course_language))
         })
         .unwrap_or(0);
     for (n, track) in tracks.iter().enumerate() {
@@ -148,17 +150,9 @@ pub fn transcript_html(markdown: &str) -> String {
     html
 }
 
-fn primary(language: &str) -> String {
-    language
-        .split('-')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
-}
-
 /// What a caption track is called in the player's menu: the language's own name.
 fn language_name(language: &str) -> &str {
-    match primary(language).as_str() {
+    match primary_subtag(language).as_str() {
         "en" => "English",
         "fr" => "Français",
         "es" => "Español",

@@ -117,7 +117,6 @@ fn error(offset: usize, message: impl Into<String>, help: impl Into<String>) -> 
     }
 }
 
-/// Parses a quiz block's text. All mistakes are returned, not just the first.
 /// The words a question gets from the player rather than from its author, in the course's
 /// language.
 #[derive(Debug, Clone)]
@@ -128,6 +127,7 @@ pub struct QuizWords {
     pub true_false: [String; 2],
 }
 
+/// Parses a quiz block's text. All mistakes are returned, not just the first.
 pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<QuizError>> {
     let mut questions: Vec<Draft> = Vec::new();
     let mut errors = Vec::new();
