@@ -170,12 +170,7 @@ pub fn render_course(
     let about = CourseAbout::new(course);
     let strings_json = strings_json(course)?;
     // Everything a page's template sees besides the page itself.
-    let about_key = cache.map(|_| {
-        hash_of(&(
-            serde_json::to_string(&about).unwrap_or_default(),
-            &course.strings,
-        ))
-    });
+    let about_key = cache.map(|_| hash_json(&(&about, &course.strings)));
     let rendered = pages
         .par_iter()
         .zip(bodies.par_iter())
@@ -185,10 +180,9 @@ pub fn render_course(
             let key = about_key.map(|about| {
                 let view = (&page.id, title, &page.description, &body.html);
                 // A quiz takes questions from other pages too (pools): all of them count.
-                let questions = page_quiz.as_ref().map(|quiz| {
-                    serde_json::to_string(&(quiz.mode, &quiz.blocks, &quiz.pool, &quiz.settings))
-                        .unwrap_or_default()
-                });
+                let questions = page_quiz
+                    .as_ref()
+                    .map(|quiz| hash_json(&(quiz.mode, &quiz.blocks, &quiz.pool, &quiz.settings)));
                 let page_key = (&page.href, view, body.first_heading.is_some(), questions);
                 hash_of(&(about, mastery.to_bits(), page_key))
             });
@@ -274,11 +268,16 @@ pub fn launch_context(
 /// for the launch page.
 pub fn launch_key(course: &Course, rendered: &RenderedCourse, standard: Standard) -> u64 {
     with_launch_data(course, rendered, standard, |view, data| {
-        let mut hasher = HashWriter(foldhash::quality::FixedState::default().build_hasher());
-        // Writing to a hasher cannot fail; a value that cannot be serialised fails the render.
-        let _ = serde_json::to_writer(&mut hasher, &(view, data, &course.strings));
-        std::hash::Hasher::finish(&hasher.0)
+        hash_json(&(view, data, &course.strings))
     })
+}
+
+/// A cache key for what a template is given: its JSON, streamed into the hasher.
+fn hash_json(value: &impl Serialize) -> u64 {
+    let mut hasher = HashWriter(foldhash::quality::FixedState::default().build_hasher());
+    // Writing to a hasher cannot fail; a value that cannot be serialised fails the render.
+    let _ = serde_json::to_writer(&mut hasher, value);
+    std::hash::Hasher::finish(&hasher.0)
 }
 
 /// Feeds serialised bytes straight into a hasher.
