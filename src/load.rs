@@ -107,12 +107,7 @@ pub fn load_course_cached(
             );
             continue;
         }
-        let distinct = distinct_slug(&slug, &[rest, &name], |s| module_slugs.contains(s));
-        if distinct != slug {
-            diagnostics.push(same_slug_warning(&name, &slug, &distinct));
-        }
-        let slug = distinct;
-        module_slugs.insert(slug.clone());
+        let slug = claim_slug(slug, &[rest, &name], &mut module_slugs, &name, diagnostics);
         modules.push(load_module(&root, &name, slug, rest, diagnostics, cache)?);
     }
     if modules.iter().all(|m| m.page_files == 0) {
@@ -129,14 +124,28 @@ pub fn load_course_cached(
     })
 }
 
-/// Tells the designer that a source's identity got a suffix, since it is what the LMS keeps.
-fn same_slug_warning(source: &str, slug: &str, distinct: &str) -> Diagnostic {
-    Diagnostic::warning(
-        source,
-        None,
-        format!("another source before it is also named `{slug}`: this one is `{distinct}` in the package"),
-    )
-    .with_help("the name is stable across builds; rename one of the two for a readable identifier")
+/// The slug `source` gets among those already `taken` (see [`distinct_slug`]). A suffixed
+/// one is told to the designer, since it is the identity the LMS keeps.
+fn claim_slug(
+    slug: String,
+    names: &[&str],
+    taken: &mut HashSet<String>,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    let distinct = distinct_slug(&slug, names, |s| taken.contains(s));
+    if distinct != slug {
+        diagnostics.push(
+            Diagnostic::warning(
+                source,
+                None,
+                format!("another source before it is also named `{slug}`: this one is `{distinct}` in the package"),
+            )
+            .with_help("the name is stable across builds; rename one of the two for a readable identifier"),
+        );
+    }
+    taken.insert(distinct.clone());
+    distinct
 }
 
 /// The course's settings and the text they came from (for positions in later warnings).
@@ -186,6 +195,7 @@ fn load_module(
     // Names and slugs first, in order (duplicates are decided by order); then the pages are
     // read and their front matter parsed on the thread pool.
     let mut candidates: Vec<(String, String)> = Vec::new();
+    let mut page_slugs: HashSet<String> = HashSet::new();
     let mut page_files = 0;
     for (name, path) in numbered_entries(root, folder, diagnostics)? {
         let source = format!("{folder}/{name}");
@@ -205,13 +215,14 @@ fn load_module(
             );
             continue;
         }
-        let distinct = distinct_slug(&page_slug, &[rest, stem], |s| {
-            candidates.iter().any(|(_, c)| c == s)
-        });
-        if distinct != page_slug {
-            diagnostics.push(same_slug_warning(&source, &page_slug, &distinct));
-        }
-        candidates.push((source, distinct));
+        let page_slug = claim_slug(
+            page_slug,
+            &[rest, stem],
+            &mut page_slugs,
+            &source,
+            diagnostics,
+        );
+        candidates.push((source, page_slug));
     }
     let loaded: Vec<Result<Result<Page, Diagnostic>>> = candidates
         .into_par_iter()
