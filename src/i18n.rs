@@ -21,6 +21,9 @@ const CATALOGUES: [(&str, &str); 7] = [
 /// Every UI string of one course, by key.
 pub type UiStrings = BTreeMap<String, String>;
 
+/// One language's strings, by key.
+type Catalogue = BTreeMap<String, String>;
+
 /// The UI strings for the course's language and `[strings]` overrides, with a warning for
 /// each string that had to fall back to English.
 pub fn ui_strings(config: &CourseConfig, text: &str) -> (UiStrings, Vec<Diagnostic>) {
@@ -30,18 +33,15 @@ pub fn ui_strings(config: &CourseConfig, text: &str) -> (UiStrings, Vec<Diagnost
     let mut strings = UiStrings::new();
     let mut untranslated = Vec::new();
     for (key, english_text) in english {
-        let value = match (
-            config.strings.get(&key),
-            own.as_ref().and_then(|c| c.get(&key)),
-        ) {
-            (Some(custom), _) => custom.get_ref().clone(),
-            (None, Some(translated)) => translated.clone(),
+        let value = match (config.strings.get(key), own.and_then(|c| c.get(key))) {
+            (Some(custom), _) => custom.get_ref(),
+            (None, Some(translated)) => translated,
             (None, None) => {
                 untranslated.push(key.clone());
                 english_text
             }
         };
-        strings.insert(key, value);
+        strings.insert(key.clone(), value.clone());
     }
     let mut warnings = Vec::new();
     if !untranslated.is_empty() && !is_english(language) {
@@ -128,13 +128,26 @@ fn is_english(language: &str) -> bool {
 }
 
 /// The catalogue of a language tag (`pt-BR` uses `pt`), if one is built in.
-fn catalogue_for(language: &str) -> Option<BTreeMap<String, String>> {
+fn catalogue_for(language: &str) -> Option<&'static Catalogue> {
     catalogue(&primary_subtag(language))
 }
 
-fn catalogue(subtag: &str) -> Option<BTreeMap<String, String>> {
-    let (_, text) = CATALOGUES.iter().find(|(tag, _)| *tag == subtag)?;
-    Some(toml::from_str(text).expect("built-in catalogues are valid TOML (tested)"))
+/// A built-in catalogue, parsed once per process (the preview loads the course on every save).
+fn catalogue(subtag: &str) -> Option<&'static Catalogue> {
+    static PARSED: std::sync::LazyLock<Vec<(&str, Catalogue)>> = std::sync::LazyLock::new(|| {
+        CATALOGUES
+            .iter()
+            .map(|(tag, text)| {
+                let parsed =
+                    toml::from_str(text).expect("built-in catalogues are valid TOML (tested)");
+                (*tag, parsed)
+            })
+            .collect()
+    });
+    PARSED
+        .iter()
+        .find(|(tag, _)| *tag == subtag)
+        .map(|(_, catalogue)| catalogue)
 }
 
 /// `{name}` placeholders of a string, in order.
@@ -167,7 +180,7 @@ mod tests {
             let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
             assert!(missing.is_empty(), "`{tag}` lacks {missing:?}");
             assert!(extra.is_empty(), "`{tag}` has unknown keys {extra:?}");
-            for (key, text) in &english {
+            for (key, text) in english {
                 let mut want = placeholders(text);
                 let mut got = placeholders(&other[key]);
                 want.sort();
