@@ -199,30 +199,30 @@ impl<'a> PagePass<'a> {
         let label = heading_text(&events[1..]);
         let path = split_suffix(source_url).0;
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let sidecars = self
-            .course_relative(&decoded)
-            .map(|relative| find_sidecars(self.targets.root, &relative))
+        let folder = self.course_relative(&decoded).ok().map(|relative| {
+            let folder = relative.rsplit_once('/').map_or("", |(folder, _)| folder);
+            self.targets.root.join(folder)
+        });
+        let sidecars = folder
+            .as_deref()
+            .map(|folder| find_sidecars(folder, &decoded))
             .unwrap_or_default();
         // Sidecars are linked the way the designer linked the media: from the same folder.
         let url_folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
-        let beside = |file: &str| {
-            let name = file.rsplit_once('/').map_or(file, |(_, name)| name);
-            if url_folder.is_empty() {
-                name.to_string()
-            } else {
-                format!("{url_folder}/{name}")
-            }
+        let beside = |name: &str| match url_folder {
+            "" => name.to_string(),
+            folder => format!("{folder}/{name}"),
         };
         let tracks: Vec<Track> = sidecars
             .captions
             .iter()
-            .map(|(language, file)| Track {
+            .map(|(language, name)| Track {
                 language,
-                url: beside(file),
+                url: beside(name),
             })
             .collect();
-        let transcript = sidecars.transcript.as_ref().and_then(|file| {
-            let text = std::fs::read_to_string(self.targets.root.join(file)).ok()?;
+        let transcript = sidecars.transcript.as_ref().and_then(|name| {
+            let text = std::fs::read_to_string(folder.as_deref()?.join(name)).ok()?;
             Some(transcript_html(&text))
         });
         if label.trim().is_empty() {
@@ -307,6 +307,8 @@ impl<'a> PagePass<'a> {
                         buffer.push_str(&html);
                     }
                 }
+                // What a media player left of the image it replaced.
+                Event::InlineHtml(html) if html.is_empty() => {}
                 Event::Html(html) | Event::InlineHtml(html) => {
                     let rewritten = self.rewrite_html_fragment(&html, range.start);
                     out.push((Event::InlineHtml(CowStr::from(rewritten)), range));

@@ -34,28 +34,22 @@ impl MediaKind {
     }
 }
 
-/// Course-relative paths of the files that accompany one media file.
+/// The files that accompany one media file, by name: they sit in its folder.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Sidecars {
-    /// `(language, path)` of each WebVTT file, sorted by language.
+    /// `(language, file name)` of each WebVTT file, sorted by language.
     pub captions: Vec<(String, String)>,
     pub transcript: Option<String>,
 }
 
-/// Looks beside `relative` (a media file inside `root`) for its captions and transcript.
-pub fn find_sidecars(root: &Path, relative: &str) -> Sidecars {
-    let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+/// Looks in `folder` for the captions and transcript of the media file `media` (a path whose
+/// last part names the file).
+pub fn find_sidecars(folder: &Path, media: &str) -> Sidecars {
+    let name = media.rsplit_once('/').map_or(media, |(_, name)| name);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let mut sidecars = Sidecars::default();
-    let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+    let Ok(entries) = std::fs::read_dir(folder) else {
         return sidecars;
-    };
-    let join = |file: &str| {
-        if folder.is_empty() {
-            file.to_string()
-        } else {
-            format!("{folder}/{file}")
-        }
     };
     for entry in entries.flatten() {
         let Some(file) = entry.file_name().to_str().map(str::to_string) else {
@@ -68,12 +62,12 @@ pub fn find_sidecars(root: &Path, relative: &str) -> Sidecars {
             continue;
         };
         if rest == "transcript.md" {
-            sidecars.transcript = Some(join(&file));
+            sidecars.transcript = Some(file);
         } else if let Some(language) = rest.strip_suffix(".vtt")
             && !language.is_empty()
             && !language.contains('.')
         {
-            sidecars.captions.push((language.to_string(), join(&file)));
+            sidecars.captions.push((language.to_string(), file));
         }
     }
     sidecars.captions.sort();
@@ -185,18 +179,15 @@ mod tests {
         ] {
             std::fs::write(media.join(name), "x").unwrap();
         }
-        let found = find_sidecars(dir.path(), "media/clip.mp4");
+        let found = find_sidecars(&media, "media/clip.mp4");
         assert_eq!(
             found.captions,
             [
-                ("ar".to_string(), "media/clip.ar.vtt".to_string()),
-                ("en".to_string(), "media/clip.en.vtt".to_string())
+                ("ar".to_string(), "clip.ar.vtt".to_string()),
+                ("en".to_string(), "clip.en.vtt".to_string())
             ]
         );
-        assert_eq!(
-            found.transcript.as_deref(),
-            Some("media/clip.transcript.md")
-        );
+        assert_eq!(found.transcript.as_deref(), Some("clip.transcript.md"));
     }
 
     #[test]
