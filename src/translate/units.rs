@@ -316,11 +316,11 @@ impl<'a> MarkdownUnits<'a> {
             .map(|(e, _)| matches!(e, Event::Start(Tag::Heading { id: Some(_), .. })))
             .collect();
         assign_heading_ids(&mut events);
-        let mut containers: Vec<(Container, usize)> = Vec::new();
+        let mut containers: Vec<Container> = Vec::new();
         let mut skip_depth = 0usize;
         let mut i = 0;
         while i < events.len() {
-            let (event, range) = &events[i];
+            let event = &events[i].0;
             if skip_depth > 0 {
                 match event {
                     Event::Start(_) => skip_depth += 1,
@@ -357,7 +357,7 @@ impl<'a> MarkdownUnits<'a> {
                         Tag::TableCell => Container::Cell,
                         _ => Container::Block,
                     };
-                    containers.push((container, range.start));
+                    containers.push(container);
                 }
                 Event::End(tag) if !is_inline_end(tag) => {
                     containers.pop();
@@ -367,10 +367,7 @@ impl<'a> MarkdownUnits<'a> {
                         .iter()
                         .position(|(e, _)| !is_inline(e))
                         .map_or(events.len(), |n| i + n);
-                    let container = containers
-                        .last()
-                        .map(|(c, _)| c.clone())
-                        .unwrap_or(Container::Block);
+                    let container = containers.last().cloned().unwrap_or(Container::Block);
                     self.run(&events[i..end], container);
                     i = end;
                     continue;
