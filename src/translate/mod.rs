@@ -25,14 +25,9 @@ pub fn export(
     language: &str,
     previous: Option<&Catalog>,
 ) -> std::io::Result<Catalog> {
-    let done: HashMap<&str, &str> = previous
-        .map(|catalog| {
-            catalog
-                .messages()
-                .filter(|m| m.is_translated())
-                .filter_map(|m| Some((m.msgctxt()?, m.msgstr().ok()?)))
-                .collect()
-        })
+    // Fuzzy translations are kept too: they are the translator's work in progress.
+    let done = previous
+        .map(|catalog| translations(catalog, true))
         .unwrap_or_default();
     let mut metadata = CatalogMetadata::new();
     metadata.project_id_version = format!("{} {}", course.config.id(), course.config.version());
@@ -91,11 +86,7 @@ pub fn apply(course: &Course, catalog: &Catalog) -> Result<Translated, String> {
     if language.is_empty() {
         return Err("the PO file names no language: set `Language: uk` in its header".to_string());
     }
-    let translations: HashMap<&str, &str> = catalog
-        .messages()
-        .filter(|m| m.is_translated() && !m.is_fuzzy())
-        .filter_map(|m| Some((m.msgctxt()?, m.msgstr().ok()?)))
-        .collect();
+    let translations = translations(catalog, false);
     let files = course_units(course).map_err(|err| format!("cannot read the course: {err}"))?;
     let mut result = Translated {
         language: language.clone(),
@@ -151,6 +142,15 @@ pub fn apply(course: &Course, catalog: &Catalog) -> Result<Translated, String> {
         }
     }
     Ok(result)
+}
+
+/// The translated messages of a PO catalogue by unit id; fuzzy ones only with `fuzzy`.
+fn translations(catalog: &Catalog, fuzzy: bool) -> HashMap<&str, &str> {
+    catalog
+        .messages()
+        .filter(|m| m.is_translated() && (fuzzy || !m.is_fuzzy()))
+        .filter_map(|m| Some((m.msgctxt()?, m.msgstr().ok()?)))
+        .collect()
 }
 
 fn untranslated(unit: &Unit) -> Diagnostic {
