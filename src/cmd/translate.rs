@@ -81,7 +81,7 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
     let target = args
         .out
         .clone()
-        .unwrap_or_else(|| sibling(&args.course, &translated.language));
+        .unwrap_or_else(|| sibling(&course.root, &translated.language));
     if target.exists() && !args.force && std::fs::read_dir(&target)?.next().is_some() {
         bail!("{} exists; pass --force to replace it", target.display());
     }
@@ -139,20 +139,12 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `courses/risk` → `courses/risk-uk`.
-fn sibling(course: &Path, language: &str) -> PathBuf {
-    let name = course
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "course".to_string());
-    let parent = course
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf));
-    parent
-        .unwrap_or_default()
-        .join(format!("{name}-{}", language.to_ascii_lowercase()))
+/// `courses/risk` → `courses/risk-uk`, from the course's canonical folder.
+fn sibling(root: &Path, language: &str) -> PathBuf {
+    let name = root
+        .file_name()
+        .map_or("course".into(), |n| n.to_string_lossy());
+    root.with_file_name(format!("{name}-{}", language.to_ascii_lowercase()))
 }
 
 /// Copies the course folder to `to`, with the translated text of the `changed` files (some
