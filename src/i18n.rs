@@ -60,7 +60,7 @@ pub fn ui_strings(config: &CourseConfig, text: &str) -> (UiStrings, Vec<Diagnost
             .with_help(format!(
                 "translate them under [strings] in course.toml: {}{}",
                 shown.join(", "),
-                if more > 0 { format!(" and {more} more (all keys are listed in README)") } else { String::new() }
+                if more > 0 { format!(" and {more} more (README, \"Languages and translation\", links the full list)") } else { String::new() }
             )),
         );
     }
