@@ -1,19 +1,20 @@
 //! The deterministic zip writer: entries in sorted order, a fixed timestamp and permissions,
 //! no host metadata, so the same sources give a byte-identical zip whatever the number of
-//! threads. Text is deflated at level 6 on the thread pool while a writer thread streams
-//! already-compressed media from disk into the zip (stored, checksummed once, never held in
-//! memory whole). The zip is written to a temporary file beside the target and renamed into
+//! threads. Text is deflated at level 6 on the thread pool, in batches that share a
+//! compressor, while a writer thread streams already-compressed media from disk into the zip
+//! (stored, checksummed once, never held in memory whole). The zip is written to a temporary file beside the target and renamed into
 //! place only when complete.
 
 use crate::package::{Content, PackageFiles};
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Cursor, Read, Write};
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
-use zip::write::{PreparedZipFile, SimpleFileOptions};
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 /// Course files of unknown type up to this size are deflated in memory and stored instead
 /// when deflating does not make them smaller; larger ones are stored.
@@ -28,19 +29,23 @@ pub fn write_zip(
 ) -> Result<u64> {
     let temporary = temporary_output(output, ".zip.partial")?;
 
-    let entries: Vec<(&String, &Content)> = files.iter().collect();
-    let plans: Vec<Plan> = entries
+    let plans: Vec<(&str, Plan)> = files
         .par_iter()
-        .map(|(name, content)| plan(name, content))
+        .map(|(name, content)| Ok((name.as_str(), plan(name, content)?)))
         .collect::<Result<_>>()?;
-    let slots = Slots::new(entries.len());
+    let steps = steps(plans);
+    let slots = Slots::new(steps.len());
     let written = std::thread::scope(|scope| {
-        let writer =
-            scope.spawn(|| write_in_order(&entries, &plans, &slots, temporary.reopen()?, progress));
-        // Deflate the text on the pool meanwhile; the writer takes each result in turn.
-        plans.par_iter().enumerate().for_each(|(i, plan)| {
-            if let Plan::Deflate(bytes) = plan {
-                slots.fill(i, deflated(entries[i].0, bytes));
+        let writer = std::thread::Builder::new()
+            .name("zip writer".into())
+            .spawn_scoped(scope, || {
+                write_in_order(&steps, &slots, temporary.reopen()?, progress)
+            })
+            .context("cannot start the zip writer thread")?;
+        // Deflate the text on the pool meanwhile; the writer takes each batch in turn.
+        steps.par_iter().enumerate().for_each(|(i, step)| {
+            if let Step::Deflate(batch) = step {
+                slots.fill(i, deflate_batch(batch));
             }
         });
         writer
@@ -85,14 +90,61 @@ pub fn temporary_output(output: &Path, suffix: &str) -> Result<tempfile::NamedTe
 /// How an entry goes into the zip.
 enum Plan<'a> {
     /// Deflated in memory (on the pool); stored if deflating does not help.
-    Deflate(std::borrow::Cow<'a, [u8]>),
+    Deflate(Cow<'a, [u8]>),
     /// Streamed from disk, stored.
     Store(&'a Path),
 }
 
+/// Entries deflated together are at most this many...
+const BATCH_ENTRIES: usize = 64;
+/// ...or this many input bytes: enough to share one compressor (whose few hundred KiB of
+/// state cost more to set up than a page costs to deflate), small enough to keep every core
+/// busy.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// One step of the writer, in zip order.
+enum Step<'a> {
+    /// Consecutive in-memory entries, deflated on the pool into a small zip of their own that
+    /// the writer appends whole.
+    Deflate(Vec<(&'a str, Cow<'a, [u8]>)>),
+    /// A course file streamed from disk by the writer.
+    Store(&'a str, &'a Path),
+}
+
+/// Groups the plans, in order, into steps. Batches depend only on the files, never on the
+/// number of threads, so the zip is the same on any machine.
+fn steps<'a>(plans: Vec<(&'a str, Plan<'a>)>) -> Vec<Step<'a>> {
+    let mut steps = Vec::new();
+    let mut batch: Vec<(&str, Cow<[u8]>)> = Vec::new();
+    let mut batch_bytes = 0;
+    for (name, plan) in plans {
+        match plan {
+            Plan::Deflate(bytes) => {
+                if batch.len() == BATCH_ENTRIES || batch_bytes + bytes.len() > BATCH_BYTES {
+                    steps.push(Step::Deflate(std::mem::take(&mut batch)));
+                    batch_bytes = 0;
+                }
+                batch_bytes += bytes.len();
+                batch.push((name, bytes));
+            }
+            Plan::Store(path) => {
+                if !batch.is_empty() {
+                    steps.push(Step::Deflate(std::mem::take(&mut batch)));
+                    batch_bytes = 0;
+                }
+                steps.push(Step::Store(name, path));
+            }
+        }
+    }
+    if !batch.is_empty() {
+        steps.push(Step::Deflate(batch));
+    }
+    steps
+}
+
 fn plan<'a>(name: &str, content: &'a Content) -> Result<Plan<'a>> {
     Ok(match content {
-        Content::Bytes(bytes) => Plan::Deflate(std::borrow::Cow::Borrowed(bytes)),
+        Content::Bytes(bytes) => Plan::Deflate(Cow::Borrowed(bytes)),
         Content::File(path) => {
             if is_compressed_type(name) {
                 return Ok(Plan::Store(path));
@@ -105,7 +157,7 @@ fn plan<'a>(name: &str, content: &'a Content) -> Result<Plan<'a>> {
             } else {
                 let bytes = std::fs::read(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
-                Plan::Deflate(std::borrow::Cow::Owned(bytes))
+                Plan::Deflate(Cow::Owned(bytes))
             }
         }
     })
@@ -119,38 +171,56 @@ fn options(method: CompressionMethod) -> SimpleFileOptions {
         .unix_permissions(0o644)
 }
 
-/// Deflates an entry; keeps it stored when deflate does not make it smaller.
-fn deflated(name: &str, bytes: &[u8]) -> Result<PreparedZipFile> {
-    let packed = PreparedZipFile::from_data(name, options(CompressionMethod::Deflated), bytes)?;
-    if packed.compressed_size() < bytes.len() as u64 {
-        Ok(packed)
-    } else {
-        Ok(PreparedZipFile::from_data(
-            name,
-            options(CompressionMethod::Stored),
-            bytes,
-        )?)
+/// The batch's entries deflated, in order, into a zip in memory. An entry that deflate does
+/// not make smaller is stored instead; the batch is then written again, which is rare (tiny or
+/// already-compressed files).
+fn deflate_batch(batch: &[(&str, Cow<[u8]>)]) -> Result<Deflated> {
+    let mut stored = vec![false; batch.len()];
+    loop {
+        let capacity = batch.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() / 2;
+        let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
+        for ((name, bytes), &store) in batch.iter().zip(&stored) {
+            let method = if store {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            zip.start_file(*name, options(method))?;
+            zip.write_all(bytes)?;
+        }
+        let mut archive = zip.finish_into_readable()?;
+        let mut grew = false;
+        for (i, store) in stored.iter_mut().enumerate() {
+            let entry = archive.by_index_raw(i)?;
+            if !*store && entry.compressed_size() >= entry.size() {
+                *store = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            return Ok(archive);
+        }
     }
 }
 
 fn write_in_order(
-    entries: &[(&String, &Content)],
-    plans: &[Plan],
+    steps: &[Step],
     slots: &Slots,
     file: File,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
     let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
     let mut buffer = vec![0u8; 1 << 20];
-    for (i, ((name, _), plan)) in entries.iter().zip(plans).enumerate() {
-        match plan {
-            Plan::Deflate(bytes) => {
-                zip.add_prepared_file(slots.take(i)?)
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Deflate(batch) => {
+                let name = batch[0].0;
+                zip.merge_archive(slots.take(i)?)
                     .with_context(|| format!("cannot add {name} to the zip"))?;
-                progress(bytes.len() as u64);
+                progress(batch.iter().map(|(_, bytes)| bytes.len() as u64).sum());
             }
-            Plan::Store(path) => {
-                zip.start_file(name.as_str(), options(CompressionMethod::Stored))
+            Step::Store(name, path) => {
+                zip.start_file(*name, options(CompressionMethod::Stored))
                     .with_context(|| format!("cannot add {name} to the zip"))?;
                 let mut source =
                     File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -175,9 +245,12 @@ fn write_in_order(
     Ok(file.metadata()?.len())
 }
 
-/// One place per entry where the pool leaves a deflated entry for the writer.
+/// A deflated batch, ready to append.
+type Deflated = ZipArchive<Cursor<Vec<u8>>>;
+
+/// One place per step where the pool leaves a deflated batch for the writer.
 struct Slots {
-    slots: Mutex<Vec<Option<Result<PreparedZipFile>>>>,
+    slots: Mutex<Vec<Option<Result<Deflated>>>>,
     filled: Condvar,
 }
 
@@ -189,12 +262,12 @@ impl Slots {
         }
     }
 
-    fn fill(&self, i: usize, value: Result<PreparedZipFile>) {
+    fn fill(&self, i: usize, value: Result<Deflated>) {
         self.slots.lock().expect("slots lock")[i] = Some(value);
         self.filled.notify_all();
     }
 
-    fn take(&self, i: usize) -> Result<PreparedZipFile> {
+    fn take(&self, i: usize) -> Result<Deflated> {
         let mut slots = self.slots.lock().expect("slots lock");
         loop {
             if let Some(value) = slots[i].take() {
@@ -296,22 +369,13 @@ mod tests {
             [b"\0\0\0\x18ftypisom".as_slice(), &[0u8; 64]].concat(),
         )
         .unwrap();
-        let noise = dir.path().join("noise.dat");
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let bytes: Vec<u8> = (0..4096)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state >> 24) as u8
-            })
-            .collect();
-        std::fs::write(&noise, bytes).unwrap();
+        let noisy = dir.path().join("noise.dat");
+        std::fs::write(&noisy, noise(4096, 0x2545_f491_4f6c_dd1d)).unwrap();
         let notes = dir.path().join("notes.dat");
         std::fs::write(&notes, "plain text ".repeat(100)).unwrap();
         let mut files = sample();
         files.insert("files/clip.bin".into(), Content::File(media));
-        files.insert("files/noise.dat".into(), Content::File(noise));
+        files.insert("files/noise.dat".into(), Content::File(noisy));
         files.insert("files/notes.dat".into(), Content::File(notes));
         let path = dir.path().join("out").join("p.zip");
         write_zip(&files, &path, &no_progress).unwrap();
@@ -344,6 +408,85 @@ mod tests {
             vec![std::ffi::OsString::from("p.zip")],
             "no temporary file is left behind"
         );
+    }
+
+    /// Pseudo-random bytes that deflate cannot shrink.
+    fn noise(len: usize, mut state: u64) -> Vec<u8> {
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn batches_keep_every_entry_whatever_the_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let clip = dir.path().join("clip.mp4");
+        std::fs::write(&clip, noise(3000, 7)).unwrap();
+        // More entries than one batch holds, a stored file between them, and entries that
+        // deflate cannot shrink (noise, and one too short to gain) in the middle of a batch.
+        let mut files = PackageFiles::new();
+        for i in 0..3 * BATCH_ENTRIES {
+            let text = format!("<p>page {i}</p>").repeat(20 + i);
+            files.insert(
+                format!("pages/{i:03}.html"),
+                Content::Bytes(text.into_bytes().into()),
+            );
+        }
+        files.insert(
+            "pages/050-noise.bin".into(),
+            Content::Bytes(noise(2000, 3).into()),
+        );
+        files.insert(
+            "pages/100-x.txt".into(),
+            Content::Bytes(b"x".to_vec().into()),
+        );
+        files.insert("pages/070.mp4".into(), Content::File(clip));
+        let zip_with = |threads: usize, name: &str| {
+            let path = dir.path().join(name);
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| write_zip(&files, &path, &no_progress))
+                .unwrap();
+            std::fs::read(path).unwrap()
+        };
+        let one = zip_with(1, "one.zip");
+        assert_eq!(
+            one,
+            zip_with(4, "four.zip"),
+            "the same bytes on 1 and 4 threads"
+        );
+
+        let mut zip = zip::ZipArchive::new(Cursor::new(one)).unwrap();
+        let names: Vec<&String> = files.keys().collect();
+        assert_eq!(zip.len(), names.len());
+        for (i, (name, content)) in files.iter().enumerate() {
+            let mut entry = zip.by_index(i).unwrap();
+            assert_eq!(entry.name().unwrap(), name.as_str(), "entry {i} in order");
+            let expected = match content {
+                Content::Bytes(bytes) => bytes.to_vec(),
+                Content::File(path) => std::fs::read(path).unwrap(),
+            };
+            let stored = matches!(
+                name.as_str(),
+                "pages/050-noise.bin" | "pages/100-x.txt" | "pages/070.mp4"
+            );
+            let method = if stored {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            assert_eq!(entry.compression(), method, "{name}");
+            let mut read = Vec::new();
+            entry.read_to_end(&mut read).unwrap();
+            assert_eq!(read, expected, "{name} reads back as written");
+        }
     }
 
     #[test]
