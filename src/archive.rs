@@ -120,7 +120,8 @@ fn steps<'a>(plans: Vec<(&'a str, Plan<'a>)>) -> Vec<Step<'a>> {
     for (name, plan) in plans {
         match plan {
             Plan::Deflate(bytes) => {
-                if batch.len() == BATCH_ENTRIES || batch_bytes + bytes.len() > BATCH_BYTES {
+                let full = batch.len() == BATCH_ENTRIES || batch_bytes + bytes.len() > BATCH_BYTES;
+                if full && !batch.is_empty() {
                     steps.push(Step::Deflate(std::mem::take(&mut batch)));
                     batch_bytes = 0;
                 }
@@ -430,6 +431,12 @@ mod tests {
         // More entries than one batch holds, a stored file between them, and entries that
         // deflate cannot shrink (noise, and one too short to gain) in the middle of a batch.
         let mut files = PackageFiles::new();
+        // The first entry alone is larger than a batch.
+        let large = "<p>large</p>".repeat(BATCH_BYTES / 10);
+        files.insert(
+            "pages/000-large.html".into(),
+            Content::Bytes(large.into_bytes().into()),
+        );
         for i in 0..3 * BATCH_ENTRIES {
             let text = format!("<p>page {i}</p>").repeat(20 + i);
             files.insert(
