@@ -45,10 +45,18 @@ impl Theme {
         Ok(Theme { files })
     }
 
-    /// A Tera instance holding every template, plus the built-ins as `builtin/<name>`.
+    /// A Tera instance holding every template, plus the built-ins as `builtin/<name>` when a
+    /// template is overridden (only an override can extend them; parsing is most of the cost).
     pub fn tera(&self) -> Result<Tera> {
         let mut templates: Vec<(String, String)> = Vec::new();
-        for (name, bytes) in EMBEDDED.iter().filter(|(name, _)| is_template(name)) {
+        let overridden = self
+            .files
+            .iter()
+            .any(|(name, bytes)| is_template(name) && matches!(bytes, Cow::Owned(_)));
+        let builtins = EMBEDDED
+            .iter()
+            .filter(|(name, _)| overridden && is_template(name));
+        for (name, bytes) in builtins {
             templates.push((
                 format!("builtin/{name}"),
                 String::from_utf8_lossy(bytes).into_owned(),
@@ -152,6 +160,14 @@ mod tests {
         let embedded: Vec<&str> = EMBEDDED.iter().map(|(name, _)| *name).collect();
         assert_eq!(on_disk, embedded);
         assert!(embedded.contains(&"index.html") && embedded.contains(&"page.html"));
+    }
+
+    #[test]
+    fn without_overrides_each_template_is_compiled_once() {
+        let tera = Theme::load(&[]).unwrap().tera().unwrap();
+        let mut names: Vec<&str> = tera.get_template_names().collect();
+        names.sort_unstable();
+        assert_eq!(names, ["index.html", "page.html", "quiz.html"]);
     }
 
     #[test]
