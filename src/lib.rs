@@ -77,30 +77,21 @@ pub fn prepare_cached(
     cache: Option<&Cache>,
 ) -> Result<(Option<Prepared>, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
-    let course = load::load_course_cached(dir, &mut diagnostics, cache.map(|c| &c.pages))?;
-    let cache = cache.map(|c| &c.render);
-    let course_templates = course.root.join(templates::COURSE_TEMPLATES);
-    let mut overrides: Vec<&Path> = Vec::new();
-    if course_templates.is_dir() {
-        if let Err(problem) = load::resolve_in_course(&course.root, templates::COURSE_TEMPLATES) {
-            diagnostics.push(problem.diagnostic(templates::COURSE_TEMPLATES, None));
-        } else {
-            overrides.push(&course_templates);
-        }
-    }
-    overrides.extend(templates);
-    let (theme, tera) = match cache.and_then(render::RenderCache::theme) {
-        Some(compiled) => compiled,
-        None => {
-            let theme = Arc::new(Theme::load(&overrides)?);
-            let tera = Arc::new(theme.tera()?);
-            if let Some(cache) = cache {
-                cache.keep_theme(&theme, &tera);
-            }
-            (theme, tera)
-        }
-    };
-    let rendered = render::render_course(&course, &tera, cache, &mut diagnostics)?;
+    let render_cache = cache.map(|c| &c.render);
+    // The theme's templates compile (several milliseconds of parsing) while the course loads
+    // and its Markdown renders: neither needs the other.
+    let (loaded, compiled) = rayon::join(
+        || -> Result<_> {
+            let course = load::load_course_cached(dir, &mut diagnostics, cache.map(|c| &c.pages))?;
+            let bodies = render::render_bodies(&course, render_cache);
+            Ok((course, bodies))
+        },
+        || compile_theme(dir, templates, render_cache),
+    );
+    let (course, bodies) = loaded?;
+    let (theme, tera, templates_problem) = compiled?;
+    diagnostics.extend(templates_problem);
+    let rendered = render::render_course(&course, bodies, &tera, render_cache, &mut diagnostics)?;
     if diagnostics.has_errors() {
         return Ok((None, diagnostics));
     }
@@ -113,6 +104,37 @@ pub fn prepare_cached(
         }),
         diagnostics,
     ))
+}
+
+/// The theme: the built-in templates, overridden by the course's `templates/` folder and then
+/// by `templates`; compiled once per cache. A course templates folder that leads outside the
+/// course is reported and not used.
+fn compile_theme(
+    dir: &Path,
+    templates: Option<&Path>,
+    cache: Option<&render::RenderCache>,
+) -> Result<(Arc<Theme>, Arc<tera::Tera>, Option<diagnostics::Diagnostic>)> {
+    // Loading the course reports a folder that cannot be opened; here it just has no templates.
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let course_templates = root.join(templates::COURSE_TEMPLATES);
+    let mut overrides: Vec<&Path> = Vec::new();
+    let mut problem = None;
+    if course_templates.is_dir() {
+        match load::resolve_in_course(&root, templates::COURSE_TEMPLATES) {
+            Err(escape) => problem = Some(escape.diagnostic(templates::COURSE_TEMPLATES, None)),
+            Ok(_) => overrides.push(&course_templates),
+        }
+    }
+    overrides.extend(templates);
+    if let Some((theme, tera)) = cache.and_then(render::RenderCache::theme) {
+        return Ok((theme, tera, problem));
+    }
+    let theme = Arc::new(Theme::load(&overrides)?);
+    let tera = Arc::new(theme.tera()?);
+    if let Some(cache) = cache {
+        cache.keep_theme(&theme, &tera);
+    }
+    Ok((theme, tera, problem))
 }
 
 impl Prepared {

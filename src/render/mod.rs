@@ -104,14 +104,9 @@ pub(crate) fn hash_of(value: &impl std::hash::Hash) -> u64 {
     foldhash::quality::FixedState::default().hash_one(value)
 }
 
-/// Renders all pages. Problems go to `diagnostics`; `Err` is kept for template failures,
-/// which are the theme author's problem and stop everything.
-pub fn render_course(
-    course: &Course,
-    tera: &Tera,
-    cache: Option<&RenderCache>,
-    diagnostics: &mut Diagnostics,
-) -> Result<RenderedCourse> {
+/// Stage one: every page's Markdown to HTML, links checked, in course order. It needs no
+/// theme, so it runs while the theme's templates compile.
+pub fn render_bodies(course: &Course, cache: Option<&RenderCache>) -> Vec<RenderedMarkdown> {
     let targets = LinkTargets {
         root: &course.root,
         pages: course.pages().map(|p| (p.source.as_str(), p)).collect(),
@@ -120,14 +115,26 @@ pub fn render_course(
         strings: &course.strings,
     };
     let pages: Vec<_> = course.pages().collect();
-    let mut bodies: Vec<RenderedMarkdown> = pages
+    pages
         .par_iter()
         .map(|page| match cache {
             Some(cache) => cache.render(page, &targets),
             None => render_markdown(page, &targets),
         })
-        .collect();
+        .collect()
+}
 
+/// Stage two: the pages' bodies from [`render_bodies`], with their quizzes, wrapped in the
+/// theme. Problems go to `diagnostics`; `Err` is kept for template failures, which are the
+/// theme author's problem and stop everything.
+pub fn render_course(
+    course: &Course,
+    mut bodies: Vec<RenderedMarkdown>,
+    tera: &Tera,
+    cache: Option<&RenderCache>,
+    diagnostics: &mut Diagnostics,
+) -> Result<RenderedCourse> {
+    let pages: Vec<_> = course.pages().collect();
     check_anchors(course, &bodies, diagnostics);
     let quizzes = quiz::gather_quizzes(course, &mut bodies, diagnostics);
     let mastery = *course.config.course.mastery_score.get_ref();

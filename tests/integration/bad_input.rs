@@ -154,6 +154,22 @@ fn symlink_escape() {
 }
 
 #[test]
+fn templates_folder_linked_from_outside_is_not_used() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    let outside = course.dir.path().join("theme");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("page.html"), "{{ nothing_renders_this }}").unwrap();
+    std::os::unix::fs::symlink(&outside, course.path().join("templates")).unwrap();
+    assert_build_fails(
+        &course,
+        &format!(
+            "COURSE/templates: error: `templates` is a symbolic link to a file outside the course folder\n  help: copy the file into the course folder instead of linking to it\n{}",
+            footer("1 error and 0 warnings")
+        ),
+    );
+}
+
+#[test]
 fn unknown_ui_string_and_unfilled_placeholder() {
     let toml = format!(
         "{MINIMAL_TOML}\n[strings]\nnxt = \"Continue\"\nprogress = \"{{n}} of {{pages}}\"\n"
