@@ -3,12 +3,11 @@
 // assessment completed with the keyboard alone; reflow at 320 CSS px; Arabic mirrored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildAndUnpack, startServer, launchBrowser, openLms, openPage, waitForPage, closeSco, sampleCourse, STANDARDS,
+  buildAndUnpack, startServer, launchBrowser, openLms, openPage, waitForPage, closeSco, sampleCourse, scratchDir, STANDARDS,
 } from './harness.mjs';
 import { quizData, visibleQuestions, answer } from './quiz-helpers.mjs';
 
@@ -22,7 +21,7 @@ const SURVEY = 'final-assessment/integrity-survey';
 
 /** The sample course with another `language` (the player's strings and direction follow). */
 function sampleIn(language) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'coursepack-lang-')), 'course');
+  const dir = join(scratchDir('lang'), 'course');
   cpSync(sampleCourse, dir, { recursive: true });
   const toml = join(dir, 'course.toml');
   writeFileSync(toml, readFileSync(toml, 'utf8').replace('language = "en"', `language = "${language}"`));
@@ -105,7 +104,7 @@ for (const language of ['en', 'uk', 'ar']) {
 
 /** A course whose assessment has one question of every graded type, options shuffled. */
 function everyTypeCourse(language) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'coursepack-keys-')), 'course');
+  const dir = join(scratchDir('keys'), 'course');
   mkdirSync(join(dir, '01-exam'), { recursive: true });
   writeFileSync(join(dir, 'course.toml'), `[course]\nid = "keys"\ntitle = "Keyboard"\nversion = "1.0.0"\nlanguage = "${language}"\ncompletion = "assessment"\n`);
   writeFileSync(join(dir, '01-exam/01-exam.md'), `+++
@@ -292,7 +291,7 @@ for (const language of ['en', 'ar']) {
     try {
       const { page, problems } = await openPage(browser, server, '/pkg/index.html');
       await page.setViewportSize({ width: 320, height: 640 });
-      const shots = mkdtempSync(join(tmpdir(), 'coursepack-reflow-'));
+      const shots = scratchDir('reflow');
       await walkPages(page, async (frame, id, n) => {
         const overflow = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `${id} scrolls sideways by ${overflow}px at 320px`);

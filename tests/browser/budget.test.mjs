@@ -3,16 +3,15 @@
 // exceeds the limit, and still resumes the attempt's result.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, assertCleanSession, STANDARDS,
+  buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, assertCleanSession, scratchDir, STANDARDS,
 } from './harness.mjs';
 
 /** 20 modules × 50 pages; the last page is an assessment of 200 questions. */
 function generateCourse() {
-  const dir = join(mkdtempSync(join(tmpdir(), 'coursepack-budget-')), 'course');
+  const dir = join(scratchDir('budget'), 'course');
   mkdirSync(dir);
   writeFileSync(join(dir, 'course.toml'), '[course]\nid = "budget"\ntitle = "Budget"\nversion = "1"\nlanguage = "en"\n');
   for (let m = 1; m <= 20; m++) {

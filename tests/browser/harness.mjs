@@ -3,7 +3,7 @@
 // and drives it in headless Chromium with playwright-core.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, normalize, extname, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +20,26 @@ export function coursepackBinary() {
   return bin;
 }
 
+const scratch = [];
+process.on('exit', (code) => {
+  // Kept when a test failed (screenshots, packages), so that the failure can be looked at.
+  if (code !== 0 || process.exitCode) {
+    if (scratch.length) console.error(`kept for inspection: ${scratch.join(' ')}`);
+    return;
+  }
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary folder, removed when the test file's process ends. */
+export function scratchDir(purpose) {
+  const dir = mkdtempSync(join(tmpdir(), `coursepack-${purpose}-`));
+  scratch.push(dir);
+  return dir;
+}
+
 /** Builds `course` for `standard` and unpacks it; returns the package folder. */
 export function buildAndUnpack(course, standard, extraArgs = []) {
-  const out = mkdtempSync(join(tmpdir(), 'coursepack-browser-'));
+  const out = scratchDir('browser');
   const stdout = execFileSync(coursepackBinary(), ['build', course, '--standard', standard, '-o', out, ...extraArgs], { encoding: 'utf8' });
   const zip = stdout.trim().split(/\s+/)[0];
   const dir = join(out, 'unpacked');

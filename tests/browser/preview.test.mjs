@@ -3,10 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { coursepackBinary, launchBrowser, sampleCourse } from './harness.mjs';
+import { coursepackBinary, launchBrowser, sampleCourse, scratchDir } from './harness.mjs';
 
 /** Starts the preview on a free port; resolves once it prints its address. */
 function startPreview(course) {
@@ -25,7 +24,7 @@ function startPreview(course) {
 const PAGE = join('01-introduction', '02-what-is-internal-risk.md');
 
 test('preview: live reload, error overlay, LMS panel, relaunch and standards', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coursepack-preview-'));
+  const dir = scratchDir('preview');
   const course = join(dir, 'course');
   cpSync(sampleCourse, course, { recursive: true });
   const preview = await startPreview(course);
@@ -90,7 +89,6 @@ test('preview: live reload, error overlay, LMS panel, relaunch and standards', a
   } finally {
     await browser.close();
     preview.child.kill();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 

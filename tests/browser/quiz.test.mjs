@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, sampleCourse,
-  STANDARDS, assertCleanSession,
+  STANDARDS, assertCleanSession, scratchDir,
 } from './harness.mjs';
 import { quizData, visibleQuestions, answer } from './quiz-helpers.mjs';
 
@@ -228,10 +228,9 @@ test('scorm2004: a knowledge check gives feedback at once and is reported unscor
 });
 
 test('scorm2004 with completion = "assessment" and objectives: the assessment completes the course', async () => {
-  const { cpSync, readFileSync: read, writeFileSync: write, mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { cpSync, readFileSync: read, writeFileSync: write } = await import('node:fs');
   const { join } = await import('node:path');
-  const copy = join(mkdtempSync(join(tmpdir(), 'coursepack-objectives-')), 'course');
+  const copy = join(scratchDir('objectives'), 'course');
   cpSync(sampleCourse, copy, { recursive: true });
   const toml = join(copy, 'course.toml');
   write(toml, read(toml, 'utf8').replace('completion = "pages"', 'completion = "assessment"\nobjectives = true'));
