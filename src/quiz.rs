@@ -127,6 +127,61 @@ pub struct QuizWords {
     pub true_false: [String; 2],
 }
 
+/// One line of a quiz block as the quiz grammar reads it. The texts are slices of the line,
+/// untrimmed, so that a caller also knows where each one is (translation replaces them in
+/// place).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum QuizLine<'a> {
+    Blank,
+    /// `? text` at the start of a line: a new question.
+    Question(&'a str),
+    /// `> text`: feedback on the option above.
+    Feedback(&'a str),
+    /// An indented line that is not an option: more question text.
+    Continuation(&'a str),
+    /// `- [mark] text`, or `None` when the `]` is missing.
+    Choice(Option<(&'a str, &'a str)>),
+    /// `- left -> right`, or `None` for a `- ` line without `->`.
+    Pair(Option<(&'a str, &'a str)>),
+    /// `= answers`.
+    Answer(&'a str),
+    /// `3. step`.
+    Step(usize, &'a str),
+    /// `key: value`.
+    Setting(&'a str, &'a str),
+    /// None of these.
+    Unreadable,
+}
+
+pub(crate) fn quiz_line(line: &str) -> QuizLine<'_> {
+    let line = line.trim_end();
+    if line.trim().is_empty() {
+        return QuizLine::Blank;
+    }
+    if let Some(question) = line.strip_prefix('?') {
+        return QuizLine::Question(question);
+    }
+    let trimmed = line.trim_start();
+    let indented = trimmed.len() < line.len();
+    if let Some(feedback) = trimmed.strip_prefix('>') {
+        QuizLine::Feedback(feedback)
+    } else if indented && !trimmed.starts_with("- ") {
+        QuizLine::Continuation(trimmed)
+    } else if let Some(rest) = trimmed.strip_prefix("- [") {
+        QuizLine::Choice(rest.split_once(']'))
+    } else if let Some(pair) = trimmed.strip_prefix("- ") {
+        QuizLine::Pair(pair.split_once("->"))
+    } else if let Some(answer) = trimmed.strip_prefix('=') {
+        QuizLine::Answer(answer)
+    } else if let Some((number, step)) = ordered_item(trimmed) {
+        QuizLine::Step(number, step)
+    } else if let Some((key, value)) = trimmed.split_once(':') {
+        QuizLine::Setting(key, value)
+    } else {
+        QuizLine::Unreadable
+    }
+}
+
 /// Parses a quiz block's text. All mistakes are returned, not just the first.
 pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<QuizError>> {
     let mut questions: Vec<Draft> = Vec::new();
@@ -135,14 +190,14 @@ pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<Qu
     for raw in text.split_inclusive('\n') {
         let line_offset = offset;
         offset += raw.len();
-        let line = raw.trim_end();
-        if line.trim().is_empty() {
-            continue;
-        }
-        if let Some(question) = line.strip_prefix('?') {
-            questions.push(Draft::new(question.trim(), line_offset));
-            continue;
-        }
+        let line = match quiz_line(raw) {
+            QuizLine::Blank => continue,
+            QuizLine::Question(question) => {
+                questions.push(Draft::new(question.trim(), line_offset));
+                continue;
+            }
+            line => line,
+        };
         let Some(draft) = questions.last_mut() else {
             errors.push(error(
                 line_offset,
@@ -215,92 +270,91 @@ impl Draft {
         }
     }
 
-    fn add_line(&mut self, line: &str, offset: usize) -> Result<(), QuizError> {
+    /// Adds a line after the question's first (blank lines and new questions are the
+    /// block's business).
+    fn add_line(&mut self, line: QuizLine, offset: usize) -> Result<(), QuizError> {
         let q = &mut self.question;
-        let trimmed = line.trim_start();
-        let indented = trimmed.len() < line.len();
-        if let Some(feedback) = trimmed.strip_prefix('>') {
-            let Some(option) = q.options.last_mut() else {
+        match line {
+            QuizLine::Feedback(feedback) => {
+                let Some(option) = q.options.last_mut() else {
+                    return Err(error(
+                        offset,
+                        "option feedback (`>`) must follow an option",
+                        "put `  > feedback` on the line after the `- [ ]` option it explains",
+                    ));
+                };
+                option.feedback = Some(feedback.trim().to_string());
+            }
+            QuizLine::Continuation(text) => {
+                q.text.push(' ');
+                q.text.push_str(text);
+            }
+            QuizLine::Choice(None) => {
                 return Err(error(
-                    offset,
-                    "option feedback (`>`) must follow an option",
-                    "put `  > feedback` on the line after the `- [ ]` option it explains",
-                ));
-            };
-            option.feedback = Some(feedback.trim().to_string());
-            return Ok(());
-        }
-        if indented && !trimmed.starts_with("- ") {
-            // A continuation of the question text.
-            q.text.push(' ');
-            q.text.push_str(trimmed);
-            return Ok(());
-        }
-        if let Some(rest) = trimmed.strip_prefix("- [") {
-            let (mark, text) = rest.split_at(rest.find(']').ok_or_else(|| {
-                error(
                     offset,
                     "unclosed `[` in option",
                     "write options as `- [ ] wrong` or `- [x] right`",
-                )
-            })?);
-            let correct = match mark.trim() {
-                "" => false,
-                "x" | "X" => true,
-                other => {
-                    return Err(error(
-                        offset,
-                        format!("unknown option mark `[{other}]`"),
-                        "mark a correct option `[x]` and a wrong one `[ ]`",
-                    ));
-                }
-            };
-            q.options.push(Choice {
-                text: text[1..].trim().to_string(),
-                correct,
-                feedback: None,
-            });
-            return Ok(());
-        }
-        if let Some(pair) = trimmed.strip_prefix("- ") {
-            let Some((left, right)) = pair.split_once("->") else {
+                ));
+            }
+            QuizLine::Choice(Some((mark, text))) => {
+                let correct = match mark.trim() {
+                    "" => false,
+                    "x" | "X" => true,
+                    other => {
+                        return Err(error(
+                            offset,
+                            format!("unknown option mark `[{other}]`"),
+                            "mark a correct option `[x]` and a wrong one `[ ]`",
+                        ));
+                    }
+                };
+                q.options.push(Choice {
+                    text: text.trim().to_string(),
+                    correct,
+                    feedback: None,
+                });
+            }
+            QuizLine::Pair(None) => {
                 return Err(error(
                     offset,
                     "cannot read this option",
                     "choice options are `- [ ] text` or `- [x] text`; matching pairs are `- left -> right`",
                 ));
-            };
-            q.pairs
-                .push((left.trim().to_string(), right.trim().to_string()));
-            return Ok(());
-        }
-        if let Some(answer) = trimmed.strip_prefix('=') {
-            self.answer_offset = Some(offset);
-            return self.add_answer(answer.trim(), offset);
-        }
-        if let Some(item) = ordered_item(trimmed) {
-            let expected = q.sequence.len() + 1;
-            if item.0 != expected {
+            }
+            QuizLine::Pair(Some((left, right))) => {
+                q.pairs
+                    .push((left.trim().to_string(), right.trim().to_string()));
+            }
+            QuizLine::Answer(answer) => {
+                self.answer_offset = Some(offset);
+                return self.add_answer(answer.trim(), offset);
+            }
+            QuizLine::Step(number, step) => {
+                let expected = q.sequence.len() + 1;
+                if number != expected {
+                    return Err(error(
+                        offset,
+                        format!("ordering step {number} comes where step {expected} was expected"),
+                        "number the steps 1., 2., 3. in the right order; learners see them shuffled",
+                    ));
+                }
+                q.sequence.push(step.to_string());
+            }
+            QuizLine::Setting(key, value) => {
+                return self.add_setting(key.trim(), value.trim(), offset);
+            }
+            QuizLine::Unreadable => {
                 return Err(error(
                     offset,
-                    format!(
-                        "ordering step {} comes where step {expected} was expected",
-                        item.0
-                    ),
-                    "number the steps 1., 2., 3. in the right order; learners see them shuffled",
+                    "cannot read this line",
+                    "quiz lines are `? question`, `- [ ]`/`- [x]` options, `= answer`, `- left -> right`, `1. step`, or `key: value` settings",
                 ));
             }
-            q.sequence.push(item.1.to_string());
-            return Ok(());
+            QuizLine::Blank | QuizLine::Question(_) => {
+                unreachable!("parse_quiz reads blank lines and questions itself")
+            }
         }
-        if let Some((key, value)) = trimmed.split_once(':') {
-            return self.add_setting(key.trim(), value.trim(), offset);
-        }
-        Err(error(
-            offset,
-            "cannot read this line",
-            "quiz lines are `? question`, `- [ ]`/`- [x]` options, `= answer`, `- left -> right`, `1. step`, or `key: value` settings",
-        ))
+        Ok(())
     }
 
     fn add_answer(&mut self, answer: &str, offset: usize) -> Result<(), QuizError> {
@@ -706,6 +760,34 @@ mod tests {
         let errors = parse_quiz(text, &words()).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         errors.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn lines_are_read_the_same_for_parsing_and_translation() {
+        use QuizLine::*;
+        let lines = [
+            ("? Gift?\n", Question(" Gift?")),
+            (
+                "  ? not a new question\n",
+                Continuation("? not a new question"),
+            ),
+            ("  = 42\n", Continuation("= 42")),
+            ("  > Never.\n", Feedback(" Never.")),
+            ("- [x] Decline\n", Choice(Some(("x", " Decline")))),
+            ("- [x Decline\n", Choice(None)),
+            ("  - a -> b\n", Pair(Some(("a ", " b")))),
+            ("- a, b\n", Pair(None)),
+            ("= 42 | forty-two\n", Answer(" 42 | forty-two")),
+            ("2. Report it\n", Step(2, "Report it")),
+            ("explain: Because.\n", Setting("explain", " Because.")),
+            ("Just words\n", Unreadable),
+            ("   \n", Blank),
+        ];
+        for (line, read) in lines {
+            assert_eq!(quiz_line(line), read, "{line:?}");
+        }
+        // The question text takes continuation lines as they are.
+        assert_eq!(one("? Which\n  = 42 is\n= 42\n").text, "Which = 42 is");
     }
 
     #[test]

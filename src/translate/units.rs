@@ -445,32 +445,27 @@ impl<'a> MarkdownUnits<'a> {
         }
     }
 
-    /// The texts of a quiz block, line by line (`range` is the block's content in the body).
+    /// The texts of a quiz block, line by line as the quiz grammar reads them (`range` is the
+    /// block's content in the body).
     fn quiz(&mut self, range: Range<usize>) {
+        use crate::quiz::{QuizLine, quiz_line};
         let content = &self.text[self.body_start + range.start..self.body_start + range.end];
         let mut offset = range.start;
-        for raw in content.split_inclusive('\n') {
+        for line in content.split_inclusive('\n') {
             let line_start = offset;
-            offset += raw.len();
-            let line = raw.trim_end();
-            let indent = line.len() - line.trim_start().len();
-            let trimmed = line.trim_start();
-            let at = |text: &str| {
-                let start = line_start + (text.as_ptr() as usize - line.as_ptr() as usize);
-                start..start + text.len()
-            };
+            offset += line.len();
             let mut add = |text: &str, note: &str| {
                 let text = text.trim();
                 if text.chars().any(char::is_alphabetic) {
-                    self.push(at(text), note, Form::Line { anchor: None });
+                    let start = line_start + (text.as_ptr() as usize - line.as_ptr() as usize);
+                    self.push(start..start + text.len(), note, Form::Line { anchor: None });
                 }
             };
-            if let Some(question) = trimmed.strip_prefix('?') {
-                add(question, "quiz question");
-            } else if let Some(feedback) = trimmed.strip_prefix('>') {
-                add(feedback, "quiz feedback on the option above");
-            } else if let Some(rest) = trimmed.strip_prefix("- [") {
-                if let Some((mark, text)) = rest.split_once(']') {
+            match quiz_line(line) {
+                QuizLine::Question(question) => add(question, "quiz question"),
+                QuizLine::Continuation(text) => add(text, "quiz question (continued)"),
+                QuizLine::Feedback(feedback) => add(feedback, "quiz feedback on the option above"),
+                QuizLine::Choice(Some((mark, text))) => {
                     let correct = mark.trim().eq_ignore_ascii_case("x");
                     add(
                         text,
@@ -481,32 +476,34 @@ impl<'a> MarkdownUnits<'a> {
                         },
                     );
                 }
-            } else if let Some(pair) = trimmed.strip_prefix("- ") {
-                if let Some((left, right)) = pair.split_once("->") {
+                QuizLine::Pair(Some((left, right))) => {
                     add(left, "quiz matching: left item");
                     add(right, "quiz matching: the right item it goes with");
                 }
-            } else if let Some(answer) = trimmed.strip_prefix('=') {
-                let bare = answer.trim();
-                if !matches!(bare, "true" | "false") {
-                    add(
-                        answer,
-                        "quiz: accepted answers, separated by | (translate each, keep the |)",
-                    );
+                QuizLine::Answer(answer) => {
+                    let bare = answer.trim();
+                    if !bare.eq_ignore_ascii_case("true") && !bare.eq_ignore_ascii_case("false") {
+                        add(
+                            answer,
+                            "quiz: accepted answers, separated by | (translate each, keep the |)",
+                        );
+                    }
                 }
-            } else if let Some(step) = crate::quiz::ordered_item(trimmed) {
-                add(step.1, "quiz: a step to put in order");
-            } else if let Some((key, value)) = trimmed.split_once(':') {
-                let note = match key.trim() {
-                    "correct" => "quiz feedback when the answer is right",
-                    "incorrect" => "quiz feedback when the answer is wrong",
-                    "explain" => "quiz explanation shown after answering",
-                    "scale" => "quiz opinion scale, points separated by | (keep the |)",
-                    _ => continue,
-                };
-                add(value, note);
-            } else if indent > 0 {
-                add(trimmed, "quiz question (continued)");
+                QuizLine::Step(_, step) => add(step, "quiz: a step to put in order"),
+                QuizLine::Setting(key, value) => {
+                    let note = match key.trim() {
+                        "correct" => "quiz feedback when the answer is right",
+                        "incorrect" => "quiz feedback when the answer is wrong",
+                        "explain" => "quiz explanation shown after answering",
+                        "scale" => "quiz opinion scale, points separated by | (keep the |)",
+                        _ => continue,
+                    };
+                    add(value, note);
+                }
+                QuizLine::Blank
+                | QuizLine::Choice(None)
+                | QuizLine::Pair(None)
+                | QuizLine::Unreadable => {}
             }
         }
     }
