@@ -417,19 +417,31 @@ impl PathProblem {
     }
 }
 
-/// Resolves `relative` (a `/`-separated path from the course root) to a real file or folder
-/// inside the course, refusing `..` escapes and symlinks that lead out.
+/// Resolves `relative` (a `/`-separated path from the course root, which is canonical) to a
+/// real file or folder inside the course, refusing `..` escapes and symlinks that lead out.
 pub fn resolve_in_course(root: &Path, relative: &str) -> Result<PathBuf, PathProblem> {
     let normalized = normalize(relative)?;
     let joined = root.join(&normalized);
-    if fs::symlink_metadata(&joined).is_err() {
-        return Err(PathProblem::Missing);
+    // Without `..` and below a canonical root, the path is real unless one of its own
+    // components is a link: looking at those few is far cheaper than resolving the whole path
+    // again, and a course has thousands of references.
+    let mut path = root.to_path_buf();
+    for part in normalized.split('/').filter(|part| !part.is_empty()) {
+        path.push(part);
+        let linked = fs::symlink_metadata(&path)
+            .map_err(|_| PathProblem::Missing)?
+            .file_type()
+            .is_symlink();
+        if linked {
+            let real = joined.canonicalize().map_err(|_| PathProblem::Missing)?;
+            return if real.starts_with(root) {
+                Ok(real)
+            } else {
+                Err(PathProblem::SymlinkEscapes)
+            };
+        }
     }
-    let real = joined.canonicalize().map_err(|_| PathProblem::Missing)?;
-    if !real.starts_with(root) {
-        return Err(PathProblem::SymlinkEscapes);
-    }
-    Ok(real)
+    Ok(joined)
 }
 
 /// Lexically normalises a relative `/` path, refusing absolute paths and `..` above the root.
@@ -479,6 +491,47 @@ mod tests {
         assert_eq!(normalize("a/./b/../c.png"), Ok("a/c.png".to_string()));
         assert_eq!(normalize("a/../../x"), Err(PathProblem::Escapes));
         assert_eq!(normalize("/etc/passwd"), Err(PathProblem::Absolute));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn references_resolve_inside_the_course_only() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("course");
+        let outside = root.with_file_name("outside");
+        fs::create_dir_all(root.join("01-a/media")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(root.join("01-a/media/x.png"), "x").unwrap();
+        fs::write(outside.join("y.png"), "y").unwrap();
+        symlink(root.join("01-a/media"), root.join("shared")).unwrap();
+        symlink(&outside, root.join("01-a/elsewhere")).unwrap();
+        symlink(outside.join("y.png"), root.join("01-a/media/y.png")).unwrap();
+
+        let resolve = |relative| resolve_in_course(&root, relative);
+        assert_eq!(
+            resolve("01-a/./media/x.png"),
+            Ok(root.join("01-a/media/x.png"))
+        );
+        assert_eq!(resolve("01-a/media"), Ok(root.join("01-a/media")));
+        assert_eq!(
+            resolve("shared/x.png"),
+            Ok(root.join("01-a/media/x.png")),
+            "a link that stays inside"
+        );
+        assert_eq!(
+            resolve("01-a/elsewhere/y.png"),
+            Err(PathProblem::SymlinkEscapes),
+            "a linked folder"
+        );
+        assert_eq!(
+            resolve("01-a/media/y.png"),
+            Err(PathProblem::SymlinkEscapes),
+            "a linked file"
+        );
+        assert_eq!(resolve("01-a/media/z.png"), Err(PathProblem::Missing));
+        assert_eq!(resolve("01-a/nowhere/x.png"), Err(PathProblem::Missing));
+        assert_eq!(resolve("../outside/y.png"), Err(PathProblem::Escapes));
     }
 
     #[test]
