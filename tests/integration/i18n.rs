@@ -153,7 +153,7 @@ fn video_gets_caption_tracks_and_transcript_from_files_beside_it() {
         <figcaption>Інтерв’ю з офіцером</figcaption>\n\
         <details class=\"cp-transcript\"><summary>Текстовий запис</summary>\n<p><strong>Офіцер:</strong> Добрий день. &lt;b&gt;raw&lt;/b&gt;</p>\n</details>\n</figure>\n";
     assert!(page.contains(expected), "{page}");
-    let names: Vec<String> = zip_entries(&zip).into_iter().map(|(n, _, _)| n).collect();
+    let names = entry_names(&zip);
     for file in ["clip.en.vtt", "clip.uk.vtt", "clip.mp4", "talk.mp3"] {
         assert!(
             names.iter().any(|n| n.ends_with(file)),
@@ -179,7 +179,7 @@ fn any_script_shows_in_pages_menu_and_manifest_with_ascii_names() {
         ("01-风险/02-مقدمة.md", "# مقدمة\n"),
     ]);
     let zip = build(&course.path(), "scorm12", &course.out(), &[]);
-    let names: Vec<String> = zip_entries(&zip).into_iter().map(|(n, _, _)| n).collect();
+    let names = entry_names(&zip);
     assert!(
         names.contains(&"pages/feng-xian/shen-me-shi-feng-xian.html".to_string()),
         "{names:?}"

@@ -129,7 +129,7 @@ fn package_layout_names_and_compression() {
 fn web_package_has_a_launch_page_and_no_manifest() {
     let out = tempfile::tempdir().unwrap();
     let zip = build(&sample_course(), "web", out.path(), &[]);
-    let names: Vec<String> = zip_entries(&zip).into_iter().map(|(n, _, _)| n).collect();
+    let names = entry_names(&zip);
     assert!(names.contains(&"index.html".to_string()));
     assert!(!names.contains(&"imsmanifest.xml".to_string()));
     assert!(entry_text(&zip, "index.html").contains(r#""standard":"web""#));
@@ -238,7 +238,7 @@ fn any_script_in_source_names_becomes_ascii_in_the_package() {
         ),
     ]);
     let zip = build(&course.path(), "scorm12", &course.out(), &[]);
-    let names: Vec<String> = zip_entries(&zip).into_iter().map(|(n, _, _)| n).collect();
+    let names = entry_names(&zip);
     assert!(
         names.contains(&"pages/vvedenie/chto-takoe-risk.html".to_string()),
         "{names:?}"
@@ -272,7 +272,7 @@ fn sources_that_slug_alike_get_distinct_stable_names() {
         ("02-Intro/01-a.md", "# A\n"),
     ]);
     let first = build(&course.path(), "scorm12", &course.out(), &[]);
-    let names: Vec<String> = zip_entries(&first).into_iter().map(|(n, _, _)| n).collect();
+    let names = entry_names(&first);
     let pages: Vec<&String> = names.iter().filter(|n| n.starts_with("pages/")).collect();
     assert_eq!(pages.len(), 4, "{names:?}");
     assert!(

@@ -151,6 +151,11 @@ pub fn zip_entries(path: &Path) -> Vec<(String, bool, Vec<u8>)> {
         .collect()
 }
 
+/// The entry names of a zip, in order.
+pub fn entry_names(path: &Path) -> Vec<String> {
+    zip_entries(path).into_iter().map(|(n, _, _)| n).collect()
+}
+
 pub fn entry_text(path: &Path, name: &str) -> String {
     let entries = zip_entries(path);
     let (_, _, bytes) = entries

@@ -113,10 +113,6 @@ fn english_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn names(zip: &Path) -> Vec<String> {
-    zip_entries(zip).into_iter().map(|(n, _, _)| n).collect()
-}
-
 #[test]
 fn export_pseudo_translate_import_build_round_trip() {
     let work = tempfile::tempdir().unwrap();
@@ -199,7 +195,7 @@ fn export_pseudo_translate_import_build_round_trip() {
         assert!(passed, "{report}");
     }
     // Structurally identical: the same files, pages, questions and answer keys.
-    assert_eq!(names(&original), names(&pseudo_zip));
+    assert_eq!(entry_names(&original), entry_names(&pseudo_zip));
     let quiz_shape = |zip: &Path, page: &str| {
         let html = entry_text(zip, page);
         let start = html.find("id=\"cp-quiz-data\">").unwrap() + 18;
@@ -232,7 +228,7 @@ fn export_pseudo_translate_import_build_round_trip() {
         );
     }
     // Every text a learner reads is the pseudo-translation.
-    for name in names(&pseudo_zip)
+    for name in entry_names(&pseudo_zip)
         .iter()
         .filter(|n| n.starts_with("pages/"))
     {

@@ -31,10 +31,7 @@ fn new_course_checks_builds_and_passes_the_package_checker() {
     );
 
     let package = build(&course, "scorm12", &dir.path().join("out"), &[]);
-    let names: Vec<String> = zip_entries(&package)
-        .into_iter()
-        .map(|(n, _, _)| n)
-        .collect();
+    let names = entry_names(&package);
     assert!(
         names.iter().any(|n| n.ends_with("course-flow.svg")),
         "{names:?}"
