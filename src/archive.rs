@@ -2,8 +2,8 @@
 //! no host metadata, so the same sources give a byte-identical zip whatever the number of
 //! threads. Text is deflated at level 6 on the thread pool, in batches that share a
 //! compressor, while a writer thread streams already-compressed media from disk into the zip
-//! (stored, checksummed once, never held in memory whole). The zip is written to a temporary file beside the target and renamed into
-//! place only when complete.
+//! (stored, checksummed once, never held in memory whole). The zip is written to a temporary
+//! file beside the target and renamed into place only when complete.
 
 use crate::package::{Content, PackageFiles};
 use anyhow::{Context, Result, anyhow};
@@ -177,8 +177,8 @@ fn options(method: CompressionMethod) -> SimpleFileOptions {
 /// already-compressed files).
 fn deflate_batch(batch: &[(&str, Cow<[u8]>)]) -> Result<Deflated> {
     let mut stored = vec![false; batch.len()];
+    let capacity = batch.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() / 2;
     loop {
-        let capacity = batch.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() / 2;
         let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
         for ((name, bytes), &store) in batch.iter().zip(&stored) {
             let method = if store {

@@ -699,7 +699,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
 }
 
 /// `3. text` → `(3, "text")`.
-pub(crate) fn ordered_item(line: &str) -> Option<(usize, &str)> {
+fn ordered_item(line: &str) -> Option<(usize, &str)> {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     let rest = line[digits..].strip_prefix(". ")?;
     Some((line[..digits].parse().ok()?, rest.trim()))

@@ -23,7 +23,7 @@ export function coursepackBinary() {
 const scratch = [];
 process.on('exit', (code) => {
   // Kept when a test failed (screenshots, packages), so that the failure can be looked at.
-  if (code !== 0 || process.exitCode) {
+  if (code !== 0) {
     if (scratch.length) console.error(`kept for inspection: ${scratch.join(' ')}`);
     return;
   }
