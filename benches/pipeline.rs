@@ -80,7 +80,7 @@ fn stages(c: &mut Criterion) {
     let files = prepared.package(options).unwrap();
     let zip = dir.path().join("out.zip");
     group.bench_function("zip writer (20 MiB)", |b| {
-        b.iter(|| coursepack::archive::write_zip(&files, &zip, &|_| {}).unwrap());
+        b.iter(|| coursepack::archive::write_zip(&files, &zip, |_| {}).unwrap());
     });
     group.finish();
 }

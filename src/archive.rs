@@ -1,18 +1,23 @@
-//! The deterministic zip writer: entries in sorted order, a fixed timestamp and permissions,
-//! no host metadata, so the same sources give a byte-identical zip whatever the number of
-//! threads. Text is deflated at level 6 on the thread pool, in batches that share a
+//! The deterministic zip writer: entries in a fixed order (what each [`ZipJob::add`] adds, in
+//! sorted order), a fixed timestamp and permissions, no host metadata, so the same sources
+//! give a byte-identical zip whatever the number of threads. Text is deflated at level 6 on the thread pool, in batches that share a
 //! compressor, while a writer thread streams already-compressed media from disk into the zip
 //! (stored, checksummed once, never held in memory whole). The zip is written to a temporary
 //! file beside the target and renamed into place only when complete.
 
 use crate::package::{Content, PackageFiles};
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufWriter, Cursor, Read, Write};
-use std::path::Path;
-use std::sync::{Condvar, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use tempfile::NamedTempFile;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
@@ -20,43 +25,205 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 /// when deflating does not make them smaller; larger ones are stored.
 const SNIFF_IN_MEMORY_LIMIT: u64 = 16 << 20;
 
-/// Writes `files` as a zip at `output`; returns the zip's size in bytes. `progress` is told
-/// how many input bytes each entry took.
+/// Told how many input bytes each entry took, as the writer goes (a progress bar).
+pub type Progress = Box<dyn Fn(u64) + Send>;
+
+/// Writes `files` as a zip at `output`; returns the zip's size in bytes.
 pub fn write_zip(
     files: &PackageFiles,
     output: &Path,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: impl Fn(u64) + Send + 'static,
 ) -> Result<u64> {
-    let temporary = temporary_output(output, ".zip.partial")?;
+    let mut zip = ZipJob::start(output, Box::new(progress))?;
+    zip.add(files)?;
+    zip.finish()
+}
 
-    let plans: Vec<(&str, Plan)> = files
-        .par_iter()
-        .map(|(name, content)| Ok((name.as_str(), plan(name, content)?)))
-        .collect::<Result<_>>()?;
-    let steps = steps(plans);
-    let slots = Slots::new(steps.len());
-    let written = std::thread::scope(|scope| {
+/// A zip being written: a writer thread appends the entries in the order they are added,
+/// streaming course files from disk, while the text of each [`ZipJob::add`] is deflated on
+/// the thread pool. `build` adds the course files first, so that they stream into the zip
+/// while the pages are templated. Nothing appears at the output path before
+/// [`ZipJob::finish`]; a job dropped unfinished stops its writer and removes its file.
+pub struct ZipJob {
+    output: PathBuf,
+    temporary: Option<NamedTempFile>,
+    entries: Option<mpsc::Sender<Entry>>,
+    writer: Option<JoinHandle<Result<u64>>>,
+    stop: Arc<AtomicBool>,
+    /// Names already added: adding a package after its course files skips them.
+    added: HashSet<String>,
+}
+
+impl ZipJob {
+    pub fn start(output: &Path, progress: Progress) -> Result<ZipJob> {
+        let temporary = temporary_output(output, ".zip.partial")?;
+        let file = temporary.reopen()?;
+        let (entries, received) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
         let writer = std::thread::Builder::new()
             .name("zip writer".into())
-            .spawn_scoped(scope, || {
-                write_in_order(&steps, &slots, temporary.reopen()?, progress)
-            })
+            .spawn(move || write_entries(received, file, &stopped, progress))
             .context("cannot start the zip writer thread")?;
-        // Deflate the text on the pool meanwhile; the writer takes each batch in turn.
-        steps.par_iter().enumerate().for_each(|(i, step)| {
-            if let Step::Deflate(batch) = step {
-                slots.fill(i, deflate_batch(batch));
+        Ok(ZipJob {
+            output: output.to_path_buf(),
+            temporary: Some(temporary),
+            entries: Some(entries),
+            writer: Some(writer),
+            stop,
+            added: HashSet::new(),
+        })
+    }
+
+    /// Adds the entries of `files` not added before, in their (sorted) order, and returns
+    /// once their text is deflated; the writer goes on streaming in the background.
+    pub fn add(&mut self, files: &PackageFiles) -> Result<()> {
+        let plans: Vec<(&str, Plan)> = files
+            .par_iter()
+            .filter(|(name, _)| !self.added.contains(name.as_str()))
+            .map(|(name, content)| Ok((name.as_str(), plan(name, content)?)))
+            .collect::<Result<_>>()?;
+        self.added
+            .extend(plans.iter().map(|(name, _)| name.to_string()));
+        let entries = self
+            .entries
+            .as_ref()
+            .expect("entries are open until finish");
+        let mut batches = Vec::new();
+        for step in steps(plans) {
+            let entry = match step {
+                Step::Deflate(batch) => {
+                    let (sender, deflated) = mpsc::sync_channel(1);
+                    let entry = Entry::Deflated {
+                        first: batch[0].0.to_string(),
+                        input: batch.iter().map(|(_, bytes)| bytes.len() as u64).sum(),
+                        deflated,
+                    };
+                    batches.push((batch, sender));
+                    entry
+                }
+                Step::Store(name, path) => Entry::Stored {
+                    name: name.to_string(),
+                    path: path.to_path_buf(),
+                },
+            };
+            if entries.send(entry).is_err() {
+                // The writer failed: say why.
+                return Err(self
+                    .join_writer()
+                    .err()
+                    .unwrap_or_else(|| anyhow!("the zip writer stopped")));
             }
-        });
+        }
+        // One task per batch: the batches cluster where the pages sort, and rayon's default
+        // split would leave them in one thread's share while the other core idles.
+        batches
+            .into_par_iter()
+            .with_max_len(1)
+            .for_each(|(batch, sender)| {
+                // A writer that failed no longer listens; `finish` reports its error.
+                let _ = sender.send(deflate_batch(&batch));
+            });
+        Ok(())
+    }
+
+    /// Waits for the writer and moves the complete zip to the output path; returns its size.
+    pub fn finish(mut self) -> Result<u64> {
+        self.entries = None;
+        let size = self.join_writer()?;
+        let temporary = self
+            .temporary
+            .take()
+            .expect("the file is kept until finish");
+        temporary.persist(&self.output).with_context(|| {
+            format!("cannot move the finished zip to {}", self.output.display())
+        })?;
+        Ok(size)
+    }
+
+    fn join_writer(&mut self) -> Result<u64> {
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| anyhow!("the zip writer stopped"))?;
         writer
             .join()
             .map_err(|_| anyhow!("the zip writer thread panicked"))?
-    });
-    let size = written?;
-    temporary
-        .persist(output)
-        .with_context(|| format!("cannot move the finished zip to {}", output.display()))?;
-    Ok(size)
+    }
+}
+
+impl Drop for ZipJob {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            self.stop.store(true, Ordering::Relaxed);
+            self.entries = None;
+            let _ = self.join_writer();
+        }
+    }
+}
+
+/// What the writer is sent, in zip order.
+enum Entry {
+    /// A batch of text entries, deflated on the pool into a small zip of their own that
+    /// arrives on `deflated` and is appended whole.
+    Deflated {
+        first: String,
+        input: u64,
+        deflated: mpsc::Receiver<Result<Deflated>>,
+    },
+    /// A course file streamed from disk.
+    Stored { name: String, path: PathBuf },
+}
+
+fn write_entries(
+    entries: mpsc::Receiver<Entry>,
+    file: File,
+    stop: &AtomicBool,
+    progress: Progress,
+) -> Result<u64> {
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+    let mut buffer = vec![0u8; 1 << 20];
+    for entry in entries {
+        match entry {
+            Entry::Deflated {
+                first,
+                input,
+                deflated,
+            } => {
+                let batch = deflated
+                    .recv()
+                    .map_err(|_| anyhow!("{first} was not deflated"))??;
+                zip.merge_archive(batch)
+                    .with_context(|| format!("cannot add {first} to the zip"))?;
+                progress(input);
+            }
+            Entry::Stored { name, path } => {
+                zip.start_file(name.as_str(), options(CompressionMethod::Stored))
+                    .with_context(|| format!("cannot add {name} to the zip"))?;
+                let mut source =
+                    File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                loop {
+                    if stop.load(Ordering::Relaxed) {
+                        bail!("stopped");
+                    }
+                    let n = source
+                        .read(&mut buffer)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    if n == 0 {
+                        break;
+                    }
+                    zip.write_all(&buffer[..n])?;
+                    progress(n as u64);
+                }
+            }
+        }
+    }
+    let mut writer = zip.finish().context("cannot finish the zip")?;
+    writer.flush()?;
+    // No fsync: the rename publishes a complete file, and forcing 300 MB to disk would
+    // double the build time of a large course for protection against power loss only.
+    let file = writer.into_inner().map_err(|err| err.into_error())?;
+    Ok(file.metadata()?.len())
 }
 
 /// The folder `output` goes into, created when missing (`.` for a bare file name).
@@ -73,7 +240,7 @@ pub fn output_folder(output: &Path) -> Result<&Path> {
 /// A temporary file beside `output`, to be persisted onto it once complete. Temporary files
 /// are private (0600); an output is an ordinary file that others copy and upload, so it gets
 /// what any new file gets under the user's umask.
-pub fn temporary_output(output: &Path, suffix: &str) -> Result<tempfile::NamedTempFile> {
+pub fn temporary_output(output: &Path, suffix: &str) -> Result<NamedTempFile> {
     let dir = output_folder(output)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".coursepack-").suffix(suffix);
@@ -204,80 +371,8 @@ fn deflate_batch(batch: &[(&str, Cow<[u8]>)]) -> Result<Deflated> {
     }
 }
 
-fn write_in_order(
-    steps: &[Step],
-    slots: &Slots,
-    file: File,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<u64> {
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
-    let mut buffer = vec![0u8; 1 << 20];
-    for (i, step) in steps.iter().enumerate() {
-        match step {
-            Step::Deflate(batch) => {
-                let name = batch[0].0;
-                zip.merge_archive(slots.take(i)?)
-                    .with_context(|| format!("cannot add {name} to the zip"))?;
-                progress(batch.iter().map(|(_, bytes)| bytes.len() as u64).sum());
-            }
-            Step::Store(name, path) => {
-                zip.start_file(*name, options(CompressionMethod::Stored))
-                    .with_context(|| format!("cannot add {name} to the zip"))?;
-                let mut source =
-                    File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-                loop {
-                    let n = source
-                        .read(&mut buffer)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    if n == 0 {
-                        break;
-                    }
-                    zip.write_all(&buffer[..n])?;
-                    progress(n as u64);
-                }
-            }
-        }
-    }
-    let mut writer = zip.finish().context("cannot finish the zip")?;
-    writer.flush()?;
-    // No fsync: the rename publishes a complete file, and forcing 300 MB to disk would
-    // double the build time of a large course for protection against power loss only.
-    let file = writer.into_inner().map_err(|err| err.into_error())?;
-    Ok(file.metadata()?.len())
-}
-
 /// A deflated batch, ready to append.
 type Deflated = ZipArchive<Cursor<Vec<u8>>>;
-
-/// One place per step where the pool leaves a deflated batch for the writer.
-struct Slots {
-    slots: Mutex<Vec<Option<Result<Deflated>>>>,
-    filled: Condvar,
-}
-
-impl Slots {
-    fn new(n: usize) -> Slots {
-        Slots {
-            slots: Mutex::new((0..n).map(|_| None).collect()),
-            filled: Condvar::new(),
-        }
-    }
-
-    fn fill(&self, i: usize, value: Result<Deflated>) {
-        self.slots.lock().expect("slots lock")[i] = Some(value);
-        self.filled.notify_all();
-    }
-
-    fn take(&self, i: usize) -> Result<Deflated> {
-        let mut slots = self.slots.lock().expect("slots lock");
-        loop {
-            if let Some(value) = slots[i].take() {
-                return value;
-            }
-            slots = self.filled.wait(slots).expect("slots lock");
-        }
-    }
-}
 
 /// Formats whose data is already compressed, by extension: deflating them costs time and
 /// saves nothing.
@@ -354,9 +449,9 @@ mod tests {
     fn same_files_give_identical_zips() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a.zip"), dir.path().join("b.zip"));
-        write_zip(&sample(), &a, &no_progress).unwrap();
+        write_zip(&sample(), &a, no_progress).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1100));
-        write_zip(&sample(), &b, &no_progress).unwrap();
+        write_zip(&sample(), &b, no_progress).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     }
 
@@ -379,7 +474,7 @@ mod tests {
         files.insert("files/noise.dat".into(), Content::File(noisy));
         files.insert("files/notes.dat".into(), Content::File(notes));
         let path = dir.path().join("out").join("p.zip");
-        write_zip(&files, &path, &no_progress).unwrap();
+        write_zip(&files, &path, no_progress).unwrap();
         let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
         let listing: Vec<(String, CompressionMethod)> = (0..zip.len())
             .map(|i| {
@@ -409,6 +504,14 @@ mod tests {
             vec![std::ffi::OsString::from("p.zip")],
             "no temporary file is left behind"
         );
+    }
+
+    /// The zip's entry names, in zip order.
+    fn entry_names(path: &Path) -> Vec<String> {
+        let mut zip = zip::ZipArchive::new(File::open(path).unwrap()).unwrap();
+        (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+            .collect()
     }
 
     /// Pseudo-random bytes that deflate cannot shrink.
@@ -459,7 +562,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| write_zip(&files, &path, &no_progress))
+                .install(|| write_zip(&files, &path, no_progress))
                 .unwrap();
             std::fs::read(path).unwrap()
         };
@@ -497,6 +600,80 @@ mod tests {
     }
 
     #[test]
+    fn each_addition_goes_in_once_in_the_order_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let clip = dir.path().join("clip.mp4");
+        std::fs::write(&clip, noise(5000, 11)).unwrap();
+        let mut course_files = PackageFiles::new();
+        course_files.insert("files/clip.mp4".into(), Content::File(clip));
+        course_files.insert(
+            "files/notes.txt".into(),
+            Content::Bytes(b"notes ".repeat(40).into()),
+        );
+        let mut package = course_files.clone();
+        package.insert(
+            "assets/a.css".into(),
+            Content::Bytes(b"a { }".repeat(40).into()),
+        );
+        package.insert(
+            "index.html".into(),
+            Content::Bytes(b"<p>x</p>".repeat(40).into()),
+        );
+
+        let path = dir.path().join("p.zip");
+        let mut zip = ZipJob::start(&path, Box::new(no_progress)).unwrap();
+        zip.add(&course_files).unwrap();
+        zip.add(&package).unwrap();
+        zip.finish().unwrap();
+        let listing = entry_names(&path);
+        assert_eq!(
+            listing,
+            [
+                "files/clip.mp4",
+                "files/notes.txt",
+                "assets/a.css",
+                "index.html"
+            ],
+            "what was added first comes first; what was added again is not repeated"
+        );
+
+        // Added in one go, the same files come in sorted order.
+        write_zip(&package, &path, no_progress).unwrap();
+        let listing = entry_names(&path);
+        assert_eq!(
+            listing,
+            [
+                "assets/a.css",
+                "files/clip.mp4",
+                "files/notes.txt",
+                "index.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_job_dropped_unfinished_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("media");
+        std::fs::create_dir(&media).unwrap();
+        let mut files = PackageFiles::new();
+        for i in 0..20 {
+            let path = media.join(format!("{i}.mp4"));
+            std::fs::write(&path, noise(4 << 20, i + 1)).unwrap();
+            files.insert(format!("files/{i}.mp4"), Content::File(path));
+        }
+        let out = dir.path().join("out");
+        let mut zip = ZipJob::start(&out.join("p.zip"), Box::new(no_progress)).unwrap();
+        zip.add(&files).unwrap();
+        drop(zip);
+        assert_eq!(
+            std::fs::read_dir(&out).unwrap().count(),
+            0,
+            "neither a package nor a temporary file"
+        );
+    }
+
+    #[test]
     fn failed_write_leaves_no_file_at_the_output_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.zip");
@@ -505,7 +682,7 @@ mod tests {
             "files/missing.mp4".into(),
             Content::File(dir.path().join("missing.mp4")),
         );
-        assert!(write_zip(&files, &path, &no_progress).is_err());
+        assert!(write_zip(&files, &path, no_progress).is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
@@ -515,7 +692,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let package = dir.path().join("p.zip");
-        write_zip(&sample(), &package, &no_progress).unwrap();
+        write_zip(&sample(), &package, no_progress).unwrap();
         let ordinary = dir.path().join("ordinary.txt");
         std::fs::write(&ordinary, "x").unwrap();
         let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;

@@ -76,6 +76,32 @@ pub fn prepare_cached(
     templates: Option<&Path>,
     cache: Option<&Cache>,
 ) -> Result<(Option<Prepared>, Diagnostics)> {
+    let (checked, diagnostics) = check_cached(dir, templates, cache)?;
+    let prepared = checked.map(|checked| checked.render(cache)).transpose()?;
+    Ok((prepared, diagnostics))
+}
+
+/// A course loaded, its Markdown rendered and every page checked, with its theme compiled:
+/// all but the templating. The files it packages are known from here on, so `build` starts
+/// writing them into the zip while the pages are templated.
+pub struct Checked {
+    pub course: Course,
+    pub theme: Arc<Theme>,
+    pub tera: Arc<tera::Tera>,
+    pub pages: render::CheckedCourse,
+}
+
+/// Loads and checks the course at `dir`, collecting every author-facing problem; the course
+/// comes back only when there are no errors. [`Checked::render`] finishes the work.
+pub fn check(dir: &Path, templates: Option<&Path>) -> Result<(Option<Checked>, Diagnostics)> {
+    check_cached(dir, templates, None)
+}
+
+fn check_cached(
+    dir: &Path,
+    templates: Option<&Path>,
+    cache: Option<&Cache>,
+) -> Result<(Option<Checked>, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
     let render_cache = cache.map(|c| &c.render);
     // The theme's templates compile (several milliseconds of parsing) while the course loads
@@ -91,19 +117,43 @@ pub fn prepare_cached(
     let (course, bodies) = loaded?;
     let (theme, tera, templates_problem) = compiled?;
     diagnostics.extend(templates_problem);
-    let rendered = render::render_course(&course, bodies, &tera, render_cache, &mut diagnostics)?;
+    let pages = render::check_course(&course, bodies, &mut diagnostics)?;
     if diagnostics.has_errors() {
         return Ok((None, diagnostics));
     }
     Ok((
-        Some(Prepared {
+        Some(Checked {
             course,
             theme,
             tera,
-            rendered,
+            pages,
         }),
         diagnostics,
     ))
+}
+
+impl Checked {
+    /// The package files known before templating (the theme's assets and the course files);
+    /// the same as in every package.
+    pub fn course_files(&self) -> package::PackageFiles {
+        package::course_files(&self.course, &self.pages.files, self.theme.assets())
+    }
+
+    /// Templates every page.
+    pub fn render(self, cache: Option<&Cache>) -> Result<Prepared> {
+        let rendered = render::render_course(
+            &self.course,
+            self.pages,
+            &self.tera,
+            cache.map(|c| &c.render),
+        )?;
+        Ok(Prepared {
+            course: self.course,
+            theme: self.theme,
+            tera: self.tera,
+            rendered,
+        })
+    }
 }
 
 /// The theme: the built-in templates, overridden by the course's `templates/` folder and then
@@ -150,13 +200,12 @@ impl Prepared {
         options: package::PackageOptions,
         cache: Option<&Cache>,
     ) -> Result<package::PackageFiles> {
-        let assets: Vec<(&str, &[u8])> = self.theme.assets().collect();
         let layout = cache.map(|c| &c.layout);
         package::assemble(
             &self.course,
             &self.rendered,
             &self.tera,
-            &assets,
+            self.theme.assets(),
             options,
             layout,
         )

@@ -2,9 +2,9 @@
 //! courses build side by side on the thread pool; their output is printed in the order given.
 
 use super::{Output, human_size};
-use crate::archive::write_zip;
+use crate::archive::ZipJob;
 use crate::cli::BuildArgs;
-use crate::package::{Content, PackageOptions, Standard};
+use crate::package::{Content, PackageFiles, PackageOptions, Standard};
 use anyhow::Result;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -69,7 +69,7 @@ fn build_course(
 ) -> Result<Report> {
     let started = Instant::now();
     let mut report = Report::default();
-    let (prepared, diagnostics) = crate::prepare(dir, args.source.templates.as_deref())?;
+    let (checked, diagnostics) = crate::check(dir, args.source.templates.as_deref())?;
     let (problems, failed) = output.report(dir, &diagnostics, args.source.deny_warnings);
     report.stderr.push_str(&problems);
     report.json = serde_json::json!({
@@ -89,8 +89,33 @@ fn build_course(
         report.failed = true;
         return Ok(report);
     }
-    let prepared = prepared.expect("a course without errors is prepared");
-    let config = &prepared.course.config;
+    let checked = checked.expect("a course without errors is checked");
+    let config = &checked.course.config;
+    let mut standards: Vec<Standard> = if args.standards.is_empty() {
+        config.package.standards.clone()
+    } else {
+        args.standards.clone()
+    };
+    standards.dedup();
+    let sco_per_module = args.sco_per_module || config.package.sco_per_module;
+    let zip_name = |standard: Standard| {
+        let name = format!(
+            "{}-{}-{}.zip",
+            config.id(),
+            config.version(),
+            standard.as_str()
+        );
+        args.out_dir.join(name)
+    };
+    let paths: Vec<_> = standards.iter().map(|&s| zip_name(s)).collect();
+    // The course files (most of a package's bytes) stream into the first zip while the pages
+    // are templated; the other packages start once the pages are ready.
+    let course_files = checked.course_files();
+    let mut first_zip = match paths.first() {
+        Some(path) => Some(start_zip(bars, path, &course_files)?),
+        None => None,
+    };
+    let prepared = checked.render(None)?;
     if output.verbose {
         let pages = prepared.rendered.pages.len();
         writeln!(
@@ -100,28 +125,21 @@ fn build_course(
             started.elapsed()
         )?;
     }
-    let mut standards: Vec<Standard> = if args.standards.is_empty() {
-        config.package.standards.clone()
-    } else {
-        args.standards.clone()
-    };
-    standards.dedup();
-    for standard in standards {
+    for (standard, path) in standards.into_iter().zip(&paths) {
         let options = PackageOptions {
             standard,
-            sco_per_module: args.sco_per_module || config.package.sco_per_module,
+            sco_per_module,
         };
         let files = prepared.package(options)?;
-        let name = format!(
-            "{}-{}-{}.zip",
-            config.id(),
-            config.version(),
-            standard.as_str()
-        );
-        let path = args.out_dir.join(name);
-        let zip_started = Instant::now();
-        let bar = progress_bar(bars, &files, &path);
-        let size = write_zip(&files, &path, &|bytes| bar.inc(bytes))?;
+        let (mut zip, bar, zip_started) = match first_zip.take() {
+            Some(started) => started,
+            None => start_zip(bars, path, &course_files)?,
+        };
+        if !bar.is_hidden() {
+            bar.inc_length(input_bytes(&files).saturating_sub(input_bytes(&course_files)));
+        }
+        zip.add(&files)?;
+        let size = zip.finish()?;
         bar.finish_and_clear();
         if output.verbose {
             writeln!(
@@ -157,23 +175,39 @@ fn build_course(
     Ok(report)
 }
 
-/// A bar counting input bytes, for packages big enough to take a while; hidden otherwise.
-fn progress_bar(
+/// A zip for `path` with the course files added, its progress bar, and when it started.
+fn start_zip(
     bars: &MultiProgress,
-    files: &crate::package::PackageFiles,
     path: &Path,
-) -> ProgressBar {
-    if bars.is_hidden() {
-        // Not a terminal: no bar, and no need to look at every file's size.
-        return ProgressBar::hidden();
-    }
-    let total: u64 = files
+    course_files: &PackageFiles,
+) -> Result<(ZipJob, ProgressBar, Instant)> {
+    let started = Instant::now();
+    let bar = progress_bar(bars, course_files, path);
+    let counter = bar.clone();
+    let mut zip = ZipJob::start(path, Box::new(move |bytes| counter.inc(bytes)))?;
+    zip.add(course_files)?;
+    Ok((zip, bar, started))
+}
+
+/// How many bytes go into a package: what its progress bar counts.
+fn input_bytes(files: &PackageFiles) -> u64 {
+    files
         .values()
         .map(|content| match content {
             Content::Bytes(bytes) => bytes.len() as u64,
             Content::File(file) => std::fs::metadata(file).map_or(0, |m| m.len()),
         })
-        .sum();
+        .sum()
+}
+
+/// A bar counting input bytes, for packages big enough to take a while (judged by their
+/// course files, most of their bytes); hidden otherwise.
+fn progress_bar(bars: &MultiProgress, course_files: &PackageFiles, path: &Path) -> ProgressBar {
+    if bars.is_hidden() {
+        // Not a terminal: no bar, and no need to look at every file's size.
+        return ProgressBar::hidden();
+    }
+    let total = input_bytes(course_files);
     if total < PROGRESS_BAR_BYTES {
         return ProgressBar::hidden();
     }

@@ -52,7 +52,7 @@ fn package_of(path: &Path, args: &DiffArgs, scratch: &Path) -> Result<PathBuf> {
         sco_per_module: args.sco_per_module || config.sco_per_module,
     };
     let files = prepared.package(options)?;
-    crate::archive::write_zip(&files, scratch, &|_| {})
+    crate::archive::write_zip(&files, scratch, |_| {})
         .with_context(|| format!("cannot build {}", path.display()))?;
     Ok(scratch.to_path_buf())
 }

@@ -10,7 +10,7 @@ mod xml;
 use crate::model::{Course, file_href};
 use crate::render::{RenderedCourse, hash_of, launch_context, launch_key, render_launch};
 use anyhow::Result;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tera::Tera;
@@ -69,24 +69,32 @@ pub struct PackageOptions {
     pub sco_per_module: bool,
 }
 
+/// The files every package holds as they are: the theme's assets and the course files (by
+/// their course-relative paths). Known before the pages are templated.
+pub fn course_files<'a>(
+    course: &Course,
+    files: &BTreeSet<String>,
+    theme_assets: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> PackageFiles {
+    let assets = theme_assets.map(|(name, bytes)| (name.to_string(), Content::Bytes(bytes.into())));
+    let course_files = files
+        .iter()
+        .map(|source| (file_href(source), Content::File(course.root.join(source))));
+    assets.chain(course_files).collect()
+}
+
 /// Lays out the complete package for one standard.
-pub fn assemble(
+pub fn assemble<'a>(
     course: &Course,
     rendered: &RenderedCourse,
     tera: &Tera,
-    theme_assets: &[(&str, &[u8])],
+    theme_assets: impl Iterator<Item = (&'a str, &'a [u8])>,
     options: PackageOptions,
     cache: Option<&LayoutCache>,
 ) -> Result<PackageFiles> {
-    let mut files = PackageFiles::new();
+    let mut files = course_files(course, &rendered.files, theme_assets);
     for page in &rendered.pages {
         files.insert(page.href.clone(), Content::Bytes(page.html.clone()));
-    }
-    for (name, bytes) in theme_assets {
-        files.insert(name.to_string(), Content::Bytes((*bytes).into()));
-    }
-    for source in &rendered.files {
-        files.insert(file_href(source), Content::File(course.root.join(source)));
     }
     let key = cache.map(|_| launch_key(course, rendered, options.standard));
     let launch = LayoutCache::reuse(cache.map(|c| &c.launch), key, || {

@@ -124,23 +124,28 @@ pub fn render_bodies(course: &Course, cache: Option<&RenderCache>) -> Vec<Render
         .collect()
 }
 
-/// Stage two: the pages' bodies from [`render_bodies`], with their quizzes, wrapped in the
-/// theme. Problems go to `diagnostics`; `Err` is kept for template failures, which are the
-/// theme author's problem and stop everything.
-pub fn render_course(
+/// The course's pages checked together (anchors, titles, quizzes), and the course files it
+/// packages: everything [`render_course`] needs but the theme.
+pub struct CheckedCourse {
+    bodies: Vec<RenderedMarkdown>,
+    titles: Vec<String>,
+    quizzes: Vec<Option<quiz::PageQuiz>>,
+    /// Course-relative paths of every file to package (referenced, included, logo).
+    pub files: BTreeSet<String>,
+}
+
+/// Stage two: the checks that need every page's body from [`render_bodies`], and the list of
+/// files to package. Problems go to `diagnostics`.
+pub fn check_course(
     course: &Course,
     mut bodies: Vec<RenderedMarkdown>,
-    tera: &Tera,
-    cache: Option<&RenderCache>,
     diagnostics: &mut Diagnostics,
-) -> Result<RenderedCourse> {
-    let pages: Vec<_> = course.pages().collect();
+) -> Result<CheckedCourse> {
     check_anchors(course, &bodies, diagnostics);
     let quizzes = quiz::gather_quizzes(course, &mut bodies, diagnostics);
-    let mastery = *course.config.course.mastery_score.get_ref();
     let mut files = BTreeSet::new();
-    let mut titles = Vec::with_capacity(pages.len());
-    for (page, body) in pages.iter().zip(&mut bodies) {
+    let mut titles = Vec::with_capacity(bodies.len());
+    for (page, body) in course.pages().zip(&mut bodies) {
         diagnostics.extend(body.diagnostics.drain(..));
         files.extend(std::mem::take(&mut body.files));
         let title = page
@@ -173,7 +178,30 @@ pub fn render_course(
             )),
         }
     }
+    Ok(CheckedCourse {
+        bodies,
+        titles,
+        quizzes,
+        files,
+    })
+}
 
+/// Stage three: the pages' bodies, with their quizzes, wrapped in the theme. `Err` is kept
+/// for template failures, which are the theme author's problem and stop everything.
+pub fn render_course(
+    course: &Course,
+    checked: CheckedCourse,
+    tera: &Tera,
+    cache: Option<&RenderCache>,
+) -> Result<RenderedCourse> {
+    let CheckedCourse {
+        bodies,
+        titles,
+        quizzes,
+        files,
+    } = checked;
+    let pages: Vec<_> = course.pages().collect();
+    let mastery = *course.config.course.mastery_score.get_ref();
     let about = CourseAbout::new(course);
     let strings_json = strings_json(course)?;
     // Everything a page's template sees besides the page itself.

@@ -338,3 +338,44 @@ fn assessment_and_survey_rules() {
         ),
     );
 }
+
+#[test]
+fn template_failing_while_course_files_stream_leaves_no_package() {
+    // The course files start streaming into the zip before the pages are templated; a
+    // template that fails then must take the half-written zip with it.
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n![A chart](media/chart.png)\n",
+        ),
+        ("templates/page.html", "{{ nothing_renders_this }}"),
+    ]);
+    course.write("01-intro/media/chart.png", &vec![0x89; 4 << 20]);
+    let out = course.out();
+    let output = coursepack(&[
+        "build",
+        course.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "stderr:\n{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("template page.html: Failed to render 'page.html': Variable `nothing_renders_this` not found"),
+        "{}",
+        stderr(&output)
+    );
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        written.is_empty(),
+        "no package or temporary file left: {written:?}"
+    );
+}
