@@ -291,6 +291,13 @@ impl<'a> PagePass<'a> {
         &mut self,
         events: Vec<(Event<'e>, Range<usize>)>,
     ) -> Vec<(Event<'e>, Range<usize>)> {
+        let has_html = events
+            .iter()
+            .any(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+        if !has_html {
+            // Most pages: nothing to rewrite, no need to copy every event.
+            return events;
+        }
         let mut out = Vec::with_capacity(events.len());
         let mut block: Option<(String, usize)> = None;
         for (event, range) in events {
@@ -512,13 +519,14 @@ impl<'a> PagePass<'a> {
         &mut self,
         events: Vec<(Event<'e>, Range<usize>)>,
     ) -> Vec<(Event<'e>, Range<usize>)> {
+        if !events.iter().any(|(event, _)| is_quiz_fence(event)) {
+            return events;
+        }
         let mut out = Vec::with_capacity(events.len());
         let mut in_quiz: Option<(String, usize)> = None;
         for (event, range) in events {
             match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                    if info.split_whitespace().next() == Some("quiz") =>
-                {
+                event if is_quiz_fence(&event) => {
                     in_quiz = Some((String::new(), usize::MAX));
                 }
                 Event::Text(text) if in_quiz.is_some() => {
@@ -612,6 +620,12 @@ impl<'a> PagePass<'a> {
             );
         }
     }
+}
+
+/// The start of a fenced code block written as ```` ```quiz ````.
+fn is_quiz_fence(event: &Event) -> bool {
+    matches!(event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+        if info.split_whitespace().next() == Some("quiz"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
