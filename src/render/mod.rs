@@ -239,9 +239,9 @@ pub fn render_course(
                         mastery,
                         &course.strings,
                     )?;
-                    (html, Some(data))
+                    (std::borrow::Cow::Owned(html), Some(data))
                 }
-                None => (body.html.to_string(), None),
+                None => (std::borrow::Cow::Borrowed(&*body.html), None),
             };
             let context = Context::from_serialize(PageContext {
                 course: &about,
