@@ -4,7 +4,8 @@
 Generates the corpora with ../shared/bench/gen-course (beside the checkout), then runs every
 command interleaved, RUNS rounds (default 5), and prints the median wall time, peak RSS and
 output size of each, and the ratios the speed targets are stated in. Absolute times drift on
-shared machines; the ratios, measured in the same rounds, are what to compare.
+shared machines; the ratios, measured in the same rounds, are what to compare. Every command
+starts after a `sync`, so that none pays for writing back the output of the one before.
 
     benches/compare.py                 # small and large corpora
     benches/compare.py --huge          # also 10,000 pages (text work only scales with pages)
@@ -83,6 +84,10 @@ def bench(name, work, binary, rounds, deflate_all):
     for round in range(rounds):
         out = Path(tempfile.mkdtemp(dir=work))
         for label, (command, cwd, env, output) in commands(source, out, binary, mdbook_source, deflate_all).items():
+            # Each command starts with nothing left to write back from the one before: the
+            # kernel flushing the last 300 MB output takes CPU from whichever command runs
+            # next, which costs a command using both cores more than a single-threaded one.
+            os.sync()
             seconds, rss = run(command, cwd, env)
             size = size_of(output) if output is not None else 0
             results.setdefault(label, []).append((seconds, rss, size))

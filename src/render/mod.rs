@@ -204,7 +204,13 @@ pub fn render_course(
     let mastery = *course.config.course.mastery_score.get_ref();
     let about = CourseAbout::new(course);
     let strings_json = strings_json(course)?;
-    // Everything a page's template sees besides the page itself.
+    // Everything a page's template sees besides the page itself, made once: serialising the
+    // UI strings again for every page cost more than templating it.
+    let shared = Context::from_serialize(SharedPageContext {
+        course: &about,
+        t: &course.strings,
+        strings_json: &strings_json,
+    })?;
     let about_key = cache.map(|_| hash_json(&(&about, &course.strings)));
     let rendered = pages
         .par_iter()
@@ -243,14 +249,12 @@ pub fn render_course(
                 }
                 None => (std::borrow::Cow::Borrowed(&*body.html), None),
             };
-            let context = Context::from_serialize(PageContext {
-                course: &about,
-                t: &course.strings,
-                strings_json: &strings_json,
-                root: relative_url(&page.href, "index.html")
-                    .trim_end_matches("index.html")
-                    .to_string(),
-                page: PageView {
+            let mut context = shared.clone();
+            let root = relative_url(&page.href, "index.html");
+            context.insert("root", root.trim_end_matches("index.html"));
+            context.insert(
+                "page",
+                &PageView {
                     id: &page.id,
                     title,
                     description: page.description.as_deref(),
@@ -258,7 +262,7 @@ pub fn render_course(
                     has_h1: body.first_heading.is_some(),
                     quiz_data: quiz_data.as_deref(),
                 },
-            })?;
+            );
             let html = tera
                 .render("page.html", &context)
                 .map_err(|err| anyhow!("template page.html: {}", describe_tera_error(&err)))?;
@@ -540,15 +544,14 @@ impl<'a> CourseAbout<'a> {
 }
 
 #[derive(Serialize)]
-struct PageContext<'a> {
+/// What `page.html` sees besides `page` and `root` (the relative URL from the page to the
+/// package root, `../../`).
+struct SharedPageContext<'a> {
     course: &'a CourseAbout<'a>,
     /// UI strings by key, for the templates (`{{ t.next }}`).
     t: &'a crate::i18n::UiStrings,
     /// The same as JSON, for the scripts.
     strings_json: &'a str,
-    /// Relative URL from the page to the package root (`../../`).
-    root: String,
-    page: PageView<'a>,
 }
 
 #[derive(Serialize)]
