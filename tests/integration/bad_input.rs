@@ -8,13 +8,7 @@ const WELCOME: (&str, &str) = ("01-intro/01-welcome.md", "# Welcome\n\nHello.\n"
 /// Builds `course` and asserts the failure: exit code 1, `expected` on stderr (with the
 /// course folder written as `COURSE`), and nothing in the output folder.
 fn assert_build_fails(course: &TempCourse, expected: &str) {
-    let out = course.out();
-    let output = coursepack(&[
-        "build",
-        course.path().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = build_course(course);
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -24,8 +18,28 @@ fn assert_build_fails(course: &TempCourse, expected: &str) {
     let shown = stderr(&output).replace(course.path().to_str().unwrap(), "COURSE");
     assert_eq!(shown, expected);
     assert!(stdout(&output).is_empty());
-    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
-    assert_eq!(written, 0, "no package is left behind");
+    assert_nothing_written(course);
+}
+
+/// `coursepack build` of the course into its output folder.
+fn build_course(course: &TempCourse) -> std::process::Output {
+    let out = course.out();
+    coursepack(&[
+        "build",
+        course.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+}
+
+fn assert_nothing_written(course: &TempCourse) {
+    let written: Vec<_> = std::fs::read_dir(course.out())
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        written.is_empty(),
+        "no package or temporary file is left behind: {written:?}"
+    );
 }
 
 fn footer(errors: &str) -> String {
@@ -352,13 +366,7 @@ fn template_failing_while_course_files_stream_leaves_no_package() {
         ("templates/page.html", "{{ nothing_renders_this }}"),
     ]);
     course.write("01-intro/media/chart.png", &vec![0x89; 4 << 20]);
-    let out = course.out();
-    let output = coursepack(&[
-        "build",
-        course.path().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = build_course(&course);
     assert_eq!(
         output.status.code(),
         Some(2),
@@ -370,12 +378,5 @@ fn template_failing_while_course_files_stream_leaves_no_package() {
         "{}",
         stderr(&output)
     );
-    let written: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(
-        written.is_empty(),
-        "no package or temporary file left: {written:?}"
-    );
+    assert_nothing_written(&course);
 }
