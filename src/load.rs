@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Loads the course at `dir`. Authors' mistakes land in `diagnostics`; the course is still
 /// returned when possible so that later stages can report their problems too.
@@ -420,28 +421,64 @@ impl PathProblem {
 /// Resolves `relative` (a `/`-separated path from the course root, which is canonical) to a
 /// real file or folder inside the course, refusing `..` escapes and symlinks that lead out.
 pub fn resolve_in_course(root: &Path, relative: &str) -> Result<PathBuf, PathProblem> {
+    resolve_with(root, relative, &RealFolders::default()).map(|resolved| resolved.path)
+}
+
+/// A path resolved inside the course, and whether it is a folder.
+pub struct Resolved {
+    pub path: PathBuf,
+    pub is_dir: bool,
+}
+
+/// Course folders already seen to be real folders rather than links: the pages of a course
+/// reference thousands of files in a few folders, which need looking at once.
+#[derive(Default)]
+pub struct RealFolders(Mutex<HashSet<PathBuf>>);
+
+/// [`resolve_in_course`], skipping the folders in `known` and adding those it looks at.
+pub fn resolve_with(
+    root: &Path,
+    relative: &str,
+    known: &RealFolders,
+) -> Result<Resolved, PathProblem> {
     let normalized = normalize(relative)?;
     let joined = root.join(&normalized);
     // Without `..` and below a canonical root, the path is real unless one of its own
     // components is a link: looking at those few is far cheaper than resolving the whole path
     // again, and a course has thousands of references.
+    let parts: Vec<&str> = normalized.split('/').filter(|p| !p.is_empty()).collect();
     let mut path = root.to_path_buf();
-    for part in normalized.split('/').filter(|part| !part.is_empty()) {
+    let mut is_dir = true;
+    for (i, part) in parts.iter().enumerate() {
         path.push(part);
-        let linked = fs::symlink_metadata(&path)
+        let last = i + 1 == parts.len();
+        if !last && lock(&known.0).contains(&path) {
+            continue;
+        }
+        let kind = fs::symlink_metadata(&path)
             .map_err(|_| PathProblem::Missing)?
-            .file_type()
-            .is_symlink();
-        if linked {
+            .file_type();
+        if kind.is_symlink() {
             let real = joined.canonicalize().map_err(|_| PathProblem::Missing)?;
-            return if real.starts_with(root) {
-                Ok(real)
-            } else {
-                Err(PathProblem::SymlinkEscapes)
-            };
+            if !real.starts_with(root) {
+                return Err(PathProblem::SymlinkEscapes);
+            }
+            let is_dir = real.is_dir();
+            return Ok(Resolved { path: real, is_dir });
+        }
+        is_dir = kind.is_dir();
+        if is_dir && !last {
+            lock(&known.0).insert(path.clone());
         }
     }
-    Ok(joined)
+    Ok(Resolved {
+        path: joined,
+        is_dir,
+    })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Lexically normalises a relative `/` path, refusing absolute paths and `..` above the root.
@@ -508,12 +545,23 @@ mod tests {
         symlink(&outside, root.join("01-a/elsewhere")).unwrap();
         symlink(outside.join("y.png"), root.join("01-a/media/y.png")).unwrap();
 
-        let resolve = |relative| resolve_in_course(&root, relative);
+        // One cache of folders for every reference, as a page pass has: a folder found real
+        // before must not hide a link below it.
+        let known = RealFolders::default();
+        let resolve = |relative| resolve_with(&root, relative, &known).map(|r| r.path);
+        let is_dir = |relative| resolve_with(&root, relative, &known).map(|r| r.is_dir);
         assert_eq!(
             resolve("01-a/./media/x.png"),
             Ok(root.join("01-a/media/x.png"))
         );
         assert_eq!(resolve("01-a/media"), Ok(root.join("01-a/media")));
+        assert_eq!(is_dir("01-a/media"), Ok(true));
+        assert_eq!(is_dir("01-a/media/x.png"), Ok(false));
+        assert_eq!(is_dir("shared"), Ok(true), "a linked folder inside");
+        assert_eq!(
+            resolve_in_course(&root, "01-a/media/x.png"),
+            Ok(root.join("01-a/media/x.png"))
+        );
         assert_eq!(
             resolve("shared/x.png"),
             Ok(root.join("01-a/media/x.png")),

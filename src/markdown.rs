@@ -3,7 +3,7 @@
 //! line), raw HTML attribute rewriting and the `<script>` rule.
 
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
-use crate::load::{PathProblem, normalize, resolve_in_course};
+use crate::load::{PathProblem, RealFolders, Resolved, normalize, resolve_in_course, resolve_with};
 use crate::model::{Page, file_href, relative_url};
 use crate::quiz::{Question, parse_quiz};
 use crate::slug::slugify;
@@ -36,6 +36,8 @@ pub struct LinkTargets<'a> {
     /// transcript's label, a likert question's default scale).
     pub language: &'a str,
     pub strings: &'a crate::i18n::UiStrings,
+    /// Folders already looked at, shared by every page's references.
+    pub folders: RealFolders,
 }
 
 impl LinkTargets<'_> {
@@ -445,8 +447,8 @@ impl<'a> PagePass<'a> {
         if decoded.ends_with(".md") {
             return self.rewrite_page_link(url, &relative, suffix, offset);
         }
-        match resolve_in_course(self.targets.root, &relative) {
-            Ok(path) if path.is_dir() => {
+        match resolve_with(self.targets.root, &relative, &self.targets.folders) {
+            Ok(Resolved { is_dir: true, .. }) => {
                 self.error(
                     offset,
                     format!("`{url}` is a folder"),
@@ -739,6 +741,7 @@ mod tests {
             allow_scripts: false,
             language: "en",
             strings: &strings,
+            folders: RealFolders::default(),
         };
         render_markdown(&here, &targets)
     }

@@ -113,6 +113,7 @@ pub fn render_bodies(course: &Course, cache: Option<&RenderCache>) -> Vec<Render
         allow_scripts: course.config.package.allow_scripts,
         language: course.config.language(),
         strings: &course.strings,
+        folders: crate::load::RealFolders::default(),
     };
     let pages: Vec<_> = course.pages().collect();
     pages
