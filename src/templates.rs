@@ -86,20 +86,25 @@ impl Theme {
 /// Escapes what HTML needs escaped and nothing more: Tera's default also turns `/` into
 /// `&#x2F;`, which makes every URL and page id in the output unreadable.
 pub fn escape_html(text: &str) -> String {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return text.to_string();
-    }
+    // Byte by byte: the five characters are ASCII, so slicing at them keeps UTF-8 whole, and
+    // Tera calls this for every value it prints or tests in an `if`.
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
+    let mut rest = text;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        escaped.push_str(&rest[..i]);
+        escaped.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
     }
+    escaped.push_str(rest);
     escaped
 }
 
@@ -160,6 +165,20 @@ mod tests {
         let embedded: Vec<&str> = EMBEDDED.iter().map(|(name, _)| *name).collect();
         assert_eq!(on_disk, embedded);
         assert!(embedded.contains(&"index.html") && embedded.contains(&"page.html"));
+    }
+
+    #[test]
+    fn html_escaping_touches_the_five_characters_only() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("pages/a-b/c.html?x=1"), "pages/a-b/c.html?x=1");
+        assert_eq!(
+            escape_html("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(
+            escape_html("Ça «marche» & Україна>"),
+            "Ça «marche» &amp; Україна&gt;"
+        );
     }
 
     #[test]
