@@ -136,7 +136,7 @@ fn build_course(
             None => start_zip(bars, path, &course_files)?,
         };
         if !bar.is_hidden() {
-            bar.inc_length(input_bytes(&files).saturating_sub(input_bytes(&course_files)));
+            bar.set_length(input_bytes(&files));
         }
         zip.add(&files)?;
         let size = zip.finish()?;
