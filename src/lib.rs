@@ -187,6 +187,12 @@ fn compile_theme(
     Ok((theme, tera, problem))
 }
 
+/// Locks `mutex` whether or not a thread panicked while holding it: that panic is reported
+/// where it happened, and the caches and preview state behind these locks go on being used.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Prepared {
     /// Every file of the package for one standard.
     pub fn package(&self, options: package::PackageOptions) -> Result<package::PackageFiles> {

@@ -4,6 +4,7 @@
 
 use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::lock;
 use crate::model::{Course, Module, Page, page_href};
 use crate::slug::{distinct_slug, slugify, split_order_prefix};
 use anyhow::{Context, Result, bail};
@@ -36,25 +37,18 @@ struct FileStamp {
 
 impl PageFiles {
     pub fn clear(&self) {
-        self.lock().clear();
-    }
-
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (FileStamp, Page)>> {
-        self.pages.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.pages).clear();
     }
 
     fn get(&self, source: &str, stamp: FileStamp, id: &str) -> Option<Page> {
-        match self.lock().get(source) {
+        match lock(&self.pages).get(source) {
             Some((seen, page)) if *seen == stamp && page.id == id => Some(page.clone()),
             _ => None,
         }
     }
 
     fn keep(&self, stamp: FileStamp, page: &Page) {
-        self.lock()
-            .insert(page.source.clone(), (stamp, page.clone()));
+        lock(&self.pages).insert(page.source.clone(), (stamp, page.clone()));
     }
 }
 
@@ -475,10 +469,6 @@ pub fn resolve_with(
         path: joined,
         is_dir,
     })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Lexically normalises a relative `/` path, refusing absolute paths and `..` above the root.

@@ -3,6 +3,7 @@
 //! what it records. Sources are watched; each change rebuilds the course in memory and the
 //! open page reloads. A build error is shown over the last good version, which stays usable.
 
+use crate::lock;
 use crate::package::{Content, PackageFiles, PackageOptions, Standard};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -75,10 +76,10 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
 /// and the error is shown. Reports on the terminal either way.
 fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str) {
     let started = Instant::now();
-    let shown = shared.site.lock().unwrap_or_else(|e| e.into_inner()).shown;
+    let shown = lock(&shared.site).shown;
     let result = build(course, templates, &shared.cache, shown);
     let elapsed = started.elapsed();
-    let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+    let mut site = lock(&shared.site);
     site.version += 1;
     match result {
         Ok((prepared, files)) => {
@@ -168,7 +169,7 @@ fn watch(
                 Change::None => {}
                 Change::Media => {
                     // Course files are read from disk when served: reloading shows them.
-                    let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut site = lock(&shared.site);
                     site.version += 1;
                     shared.changed.notify_all();
                 }
@@ -260,7 +261,7 @@ fn respond(mut request: tiny_http::Request, shared: &Shared) {
             state(shared, after)
         }
         (tiny_http::Method::Get, "/__preview/learner") => {
-            let site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+            let site = lock(&shared.site);
             let record = site
                 .learners
                 .get(&standard)
@@ -277,13 +278,13 @@ fn respond(mut request: tiny_http::Request, shared: &Shared) {
             if read.is_err() || serde_json::from_str::<serde_json::Value>(&body).is_err() {
                 reply(400, "text/plain", b"a JSON learner record".to_vec())
             } else {
-                let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+                let mut site = lock(&shared.site);
                 site.learners.insert(standard, body);
                 reply(204, "text/plain", Vec::new())
             }
         }
         (tiny_http::Method::Delete, "/__preview/learner") => {
-            let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+            let mut site = lock(&shared.site);
             site.learners.remove(&standard);
             reply(204, "text/plain", Vec::new())
         }
@@ -300,7 +301,7 @@ fn respond(mut request: tiny_http::Request, shared: &Shared) {
 
 /// Waits until the site is newer than `after` (or the poll times out), then describes it.
 fn state(shared: &Shared, after: u64) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+    let site = lock(&shared.site);
     let (site, _) = shared
         .changed
         .wait_timeout_while(site, POLL_TIMEOUT, |site| site.version <= after)
@@ -343,7 +344,7 @@ fn course_file(shared: &Shared, rest: &str) -> tiny_http::Response<std::io::Curs
 /// The last good build laid out for `standard`, laying it out on first request.
 fn package_for(shared: &Shared, standard: Standard) -> Result<Option<Arc<PackageFiles>>> {
     let (prepared, version) = {
-        let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+        let mut site = lock(&shared.site);
         site.shown = standard;
         if let Some(files) = site.packages.get(&standard) {
             return Ok(Some(Arc::clone(files)));
@@ -354,7 +355,7 @@ fn package_for(shared: &Shared, standard: Standard) -> Result<Option<Arc<Package
         (prepared, site.version)
     };
     let files = lay_out(&prepared, standard, &shared.cache)?;
-    let mut site = shared.site.lock().unwrap_or_else(|e| e.into_inner());
+    let mut site = lock(&shared.site);
     if site.version == version {
         site.packages.insert(standard, Arc::clone(&files));
     }

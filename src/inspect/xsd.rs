@@ -80,9 +80,7 @@ static LIBXML: Mutex<()> = Mutex::new(());
 /// Validates `manifest` against the schemas of `family`. `Err` means the validator itself
 /// could not run (schemas unwritable or not compiling), not that the manifest is invalid.
 pub fn validate(manifest: &[u8], family: SchemaFamily) -> anyhow::Result<Vec<Violation>> {
-    let _one_at_a_time = LIBXML
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one_at_a_time = crate::lock(&LIBXML);
     let dir = tempfile::tempdir()?;
     for (name, bytes) in family.files() {
         let path = dir.path().join(name);

@@ -7,6 +7,7 @@ mod scorm12;
 mod scorm2004;
 mod xml;
 
+use crate::lock;
 use crate::model::{Course, file_href};
 use crate::render::{RenderedCourse, hash_of, launch_context, launch_key, render_launch};
 use anyhow::Result;
@@ -152,7 +153,7 @@ type Slot = Mutex<Option<(u64, Arc<[u8]>)>>;
 impl LayoutCache {
     pub fn clear(&self) {
         for slot in [&self.launch, &self.manifest] {
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            *lock(slot) = None;
         }
     }
 
@@ -165,7 +166,7 @@ impl LayoutCache {
         let (Some(slot), Some(key)) = (slot, key) else {
             return make();
         };
-        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = lock(slot);
         if let Some((seen, bytes)) = slot.as_ref()
             && *seen == key
         {

@@ -5,6 +5,7 @@
 mod quiz;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lock;
 use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
 use crate::model::{Course, file_href, relative_url};
 use crate::package::Standard;
@@ -93,10 +94,6 @@ impl RenderCache {
 }
 
 type PageHtml = std::sync::Arc<[u8]>;
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// A cache key. foldhash rather than the standard SipHash: keys cover every page's text
 /// and HTML (megabytes per rebuild), and nothing hostile chooses them.
