@@ -1,9 +1,10 @@
 //! The deterministic zip writer: entries in a fixed order (what each [`ZipJob::add`] adds, in
 //! sorted order), a fixed timestamp and permissions, no host metadata, so the same sources
-//! give a byte-identical zip whatever the number of threads. Text is deflated at level 6 on the thread pool, in batches that share a
-//! compressor, while a writer thread streams already-compressed media from disk into the zip
-//! (stored, checksummed once, never held in memory whole). The zip is written to a temporary
-//! file beside the target and renamed into place only when complete.
+//! give a byte-identical zip whatever the number of threads. Text is deflated at level 6 on
+//! the thread pool, in batches that share a compressor, while a writer thread streams
+//! already-compressed media from disk into the zip (stored, checksummed once, never held in
+//! memory whole). The zip is written to a temporary file beside the target and renamed into
+//! place only when complete.
 
 use crate::package::{Content, PackageFiles};
 use anyhow::{Context, Result, anyhow, bail};

@@ -541,9 +541,9 @@ impl<'a> CourseAbout<'a> {
     }
 }
 
-#[derive(Serialize)]
 /// What `page.html` sees besides `page` and `root` (the relative URL from the page to the
 /// package root, `../../`).
+#[derive(Serialize)]
 struct SharedPageContext<'a> {
     course: &'a CourseAbout<'a>,
     /// UI strings by key, for the templates (`{{ t.next }}`).
