@@ -17,8 +17,10 @@ use std::process::ExitCode;
 /// A build ends when its zip writer has streamed the last course file into the zip; the
 /// pool's templating and deflating have until then. The pool's threads therefore run at the
 /// lowest priority, so that the writer never waits for a core they hold (the large benchmark
-/// corpus builds 3 to 7 % faster on two cores, in paired runs). What is built stays the same;
-/// where the priority cannot be set, the build just takes its usual time.
+/// corpus builds 3 to 7 % faster on two cores, in paired runs). A writer started from a pool
+/// thread, as when several courses build at once, shares its priority; whole courses keep the
+/// cores busy there. What is built stays the same; where the priority cannot be set, the build
+/// just takes its usual time.
 fn yield_to_zip_writers() {
     #[cfg(unix)]
     let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
