@@ -89,16 +89,18 @@ pub fn file_href(source: &str) -> String {
 
 /// The URL that leads from the package file `from` to the package file `to`.
 pub fn relative_url(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts[..to_parts.len() - 1])
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut url = "../".repeat(from_dirs.len() - common);
-    url.push_str(&to_parts[common..].join("/"));
+    let from_dirs = from.rsplit_once('/').map(|(dir, _)| dir.split('/'));
+    // `to` after the folders it shares with `from`; one `../` for each other folder of `from`.
+    let mut rest = to;
+    let mut ups = 0;
+    for dir in from_dirs.into_iter().flatten() {
+        match rest.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
+            Some(after) if ups == 0 => rest = after,
+            _ => ups += 1,
+        }
+    }
+    let mut url = "../".repeat(ups);
+    url.push_str(rest);
     url
 }
 
@@ -121,6 +123,20 @@ mod tests {
             relative_url("index.html", "pages/a/x.html"),
             "pages/a/x.html"
         );
+        assert_eq!(
+            relative_url("pages/a/x.html", "index.html"),
+            "../../index.html"
+        );
+        // A folder name that starts another is not shared; nor are folders after a difference.
+        assert_eq!(
+            relative_url("pages/a/x.html", "pages/ab/y.html"),
+            "../ab/y.html"
+        );
+        assert_eq!(
+            relative_url("p/a/q/x.html", "p/b/q/y.html"),
+            "../../b/q/y.html"
+        );
+        assert_eq!(relative_url("a/x.html", "a/b/c/y.html"), "b/c/y.html");
     }
 
     #[test]
