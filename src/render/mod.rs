@@ -261,10 +261,11 @@ pub fn render_course(
                     quiz_data: quiz_data.as_deref(),
                 },
             );
-            let html = tera
-                .render("page.html", &context)
+            // Room for the body and the page around it: no copying as the page grows.
+            let mut html = Vec::with_capacity(body_html.len() + 4096);
+            tera.render_to("page.html", &context, &mut html)
                 .map_err(|err| anyhow!("template page.html: {}", describe_tera_error(&err)))?;
-            let html: std::sync::Arc<[u8]> = html.into_bytes().into();
+            let html: std::sync::Arc<[u8]> = html.into();
             if let (Some(cache), Some(key)) = (cache, key) {
                 cache.keep_html(&page.source, key, &html);
             }
