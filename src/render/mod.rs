@@ -215,12 +215,13 @@ pub fn render_course(
         .zip(bodies.par_iter())
         .zip(titles.par_iter())
         .zip(quizzes.par_iter())
-        // Each of the pool's tasks copies the shared context once and sets the page's own
-        // values on it for each page (always the same two keys): a copy per page, and freeing
-        // it, cost a tenth of checking the course.
+        // Each of the pool's tasks copies the shared context when it first templates a page,
+        // and sets each page's own values on it (always the same two keys): a copy per page,
+        // and freeing it, cost a tenth of checking the course. A preview rebuild, whose pages
+        // mostly come from the cache, copies it hardly at all.
         .map_init(
-            || shared.clone(),
-            |context, (((page, body), title), page_quiz)| {
+            || None,
+            |context: &mut Option<Context>, (((page, body), title), page_quiz)| {
                 let key = about_key.map(|about| {
                     let view = (&page.id, title, &page.description, &body.html);
                     // A quiz takes questions from other pages too (pools): all of them count.
@@ -252,6 +253,7 @@ pub fn render_course(
                     }
                     None => (std::borrow::Cow::Borrowed(&*body.html), None),
                 };
+                let context = context.get_or_insert_with(|| shared.clone());
                 let root = relative_url(&page.href, "index.html");
                 context.insert("root", root.trim_end_matches("index.html"));
                 context.insert(
