@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, BufWriter, Cursor, Read, Write};
+use std::io::{self, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -185,7 +185,7 @@ fn write_entries(
     // A buffer smaller than most media: they go from `buffer` straight to the file rather
     // than being copied through it (a profile of the large build: 12 % less writer CPU than
     // with a 1 MiB buffer); headers and deflated batches are still gathered.
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(64 << 10, file));
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(64 << 10, Reserving::new(file)));
     let mut buffer = vec![0u8; 1 << 20];
     for entry in entries {
         match entry {
@@ -226,8 +226,81 @@ fn write_entries(
     writer.flush()?;
     // No fsync: the rename publishes a complete file, and forcing 300 MB to disk would
     // double the build time of a large course for protection against power loss only.
-    let file = writer.into_inner().map_err(|err| err.into_error())?;
-    Ok(file.metadata()?.len())
+    let file = writer.into_inner().map_err(|err| err.into_error())?.file;
+    let size = file.metadata()?.len();
+    // Frees the space reserved past the end.
+    file.set_len(size)?;
+    Ok(size)
+}
+
+/// The zip file, with disk space reserved ahead of the writes (Linux, where the file system
+/// can): writing into reserved space takes a sixth less kernel time than allocating block by
+/// block as the data comes (ext4, 300 MB: 137 → 113 ms). The reservation does not change the
+/// file's size, so seeking from its end still finds the end of the data.
+struct Reserving {
+    file: File,
+    position: u64,
+    /// Reserved up to here; `u64::MAX` once the file system has refused.
+    reserved: u64,
+}
+
+impl Reserving {
+    /// The reservation grows with the file, by as much again as reserved so far within these
+    /// bounds: a small package reserves little, a large one makes few calls.
+    const MIN_STEP: u64 = 1 << 20;
+    const MAX_STEP: u64 = 64 << 20;
+
+    fn new(file: File) -> Reserving {
+        Reserving {
+            file,
+            position: 0,
+            reserved: 0,
+        }
+    }
+
+    fn reserve_for(&mut self, end: u64) {
+        while end > self.reserved {
+            let step = self.reserved.clamp(Self::MIN_STEP, Self::MAX_STEP);
+            if reserve(&self.file, self.reserved, step).is_err() {
+                // Not supported here (or no space, which the writes themselves will report).
+                self.reserved = u64::MAX;
+                return;
+            }
+            self.reserved += step;
+        }
+    }
+}
+
+impl Write for Reserving {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.reserve_for(self.position + buf.len() as u64);
+        let n = self.file.write(buf)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Seek for Reserving {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        self.position = self.file.seek(to)?;
+        Ok(self.position)
+    }
+}
+
+/// Reserves `len` bytes of disk space from `offset` without changing the file's size.
+#[cfg(target_os = "linux")]
+fn reserve(file: &File, offset: u64, len: u64) -> io::Result<()> {
+    use rustix::fs::{FallocateFlags, fallocate};
+    Ok(fallocate(file, FallocateFlags::KEEP_SIZE, offset, len)?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn reserve(_: &File, _: u64, _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// The folder `output` goes into, created when missing (`.` for a bare file name).
@@ -601,6 +674,31 @@ mod tests {
             entry.read_to_end(&mut read).unwrap();
             assert_eq!(read, expected, "{name} reads back as written");
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn space_reserved_past_the_end_is_given_back() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let clip = dir.path().join("clip.mp4");
+        // 3 MiB and a bit: the reservation reaches 4 MiB by then.
+        std::fs::write(&clip, noise((3 << 20) + 5000, 5)).unwrap();
+        let mut files = PackageFiles::new();
+        files.insert("files/clip.mp4".into(), Content::File(clip.clone()));
+        let path = dir.path().join("p.zip");
+        let size = write_zip(&files, &path, no_progress).unwrap();
+        let metadata = std::fs::metadata(&path).unwrap();
+        assert_eq!(metadata.len(), size);
+        assert!(
+            metadata.blocks() * 512 < size + (64 << 10),
+            "{} bytes allocated for a {size}-byte zip",
+            metadata.blocks() * 512
+        );
+        let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+        let mut read = Vec::new();
+        zip.by_index(0).unwrap().read_to_end(&mut read).unwrap();
+        assert_eq!(read, std::fs::read(&clip).unwrap());
     }
 
     #[test]
