@@ -209,19 +209,22 @@ pub fn render_course(
         t: &course.strings,
         strings_json: &strings_json,
     })?;
+    let mut shared_quiz = Context::new();
+    shared_quiz.insert("t", &course.strings);
     let about_key = cache.map(|_| hash_json(&(&about, &course.strings)));
     let rendered = pages
         .par_iter()
         .zip(bodies.par_iter())
         .zip(titles.par_iter())
         .zip(quizzes.par_iter())
-        // Each of the pool's tasks copies the shared context when it first templates a page,
-        // and sets each page's own values on it (always the same two keys): a copy per page,
-        // and freeing it, cost a tenth of checking the course. A preview rebuild, whose pages
-        // mostly come from the cache, copies it hardly at all.
+        // Each of the pool's tasks copies the shared contexts when it first templates a page
+        // (or a quiz), and sets each page's own values on them (always the same keys): a copy
+        // per page, and freeing it, cost a tenth of checking the course. A preview rebuild,
+        // whose pages mostly come from the cache, copies them hardly at all.
         .map_init(
-            || None,
-            |context: &mut Option<Context>, (((page, body), title), page_quiz)| {
+            || (None, None),
+            |(context, quiz_context): &mut (Option<Context>, Option<Context>),
+             (((page, body), title), page_quiz)| {
                 let key = about_key.map(|about| {
                     let view = (&page.id, title, &page.description, &body.html);
                     // A quiz takes questions from other pages too (pools): all of them count.
@@ -244,10 +247,10 @@ pub fn render_course(
                     Some(page_quiz) => {
                         let (html, data) = quiz::render_page_quiz(
                             tera,
+                            quiz_context.get_or_insert_with(|| shared_quiz.clone()),
                             page_quiz,
                             &body.html,
                             mastery,
-                            &course.strings,
                         )?;
                         (std::borrow::Cow::Owned(html), Some(data))
                     }

@@ -182,21 +182,20 @@ fn check_page(
 }
 
 /// Replaces the page's quiz placeholders with their HTML and returns the JSON the quiz
-/// script reads (`None` for a page without questions).
+/// script reads (`None` for a page without questions). `context` holds the UI strings (`t`);
+/// the quiz's own values are set on it.
 pub fn render_page_quiz(
     tera: &Tera,
+    context: &mut Context,
     quiz: &PageQuiz,
     html: &str,
     course_mastery: f64,
-    strings: &crate::i18n::UiStrings,
 ) -> Result<(String, String)> {
     let mut html = html.to_string();
     let all: Vec<&Question> = quiz.blocks.iter().flatten().chain(&quiz.pool).collect();
     let views: Vec<QuestionView> = all.iter().map(|q| QuestionView::new(q)).collect();
-    let render = |questions: &[QuestionView], form: bool| -> Result<String> {
-        let mut context = Context::new();
+    let mut render = |questions: &[QuestionView], form: bool| -> Result<String> {
         context.insert("questions", questions);
-        context.insert("t", strings);
         context.insert("mode", &quiz.mode);
         context.insert("form", &form);
         context.insert(
@@ -206,7 +205,7 @@ pub fn render_page_quiz(
                 .as_ref()
                 .is_some_and(|s| s.feedback == FeedbackTiming::Immediate),
         );
-        tera.render("quiz.html", &context).map_err(|err| {
+        tera.render("quiz.html", context).map_err(|err| {
             anyhow!(
                 "template quiz.html: {}",
                 crate::templates::describe_tera_error(&err)
