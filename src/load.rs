@@ -427,7 +427,7 @@ pub struct Resolved {
 /// Course folders already seen to be real folders rather than links: the pages of a course
 /// reference thousands of files in a few folders, which need looking at once.
 #[derive(Default)]
-pub struct RealFolders(Mutex<HashSet<PathBuf>>);
+pub struct RealFolders(Mutex<HashSet<PathBuf, foldhash::fast::RandomState>>);
 
 /// [`resolve_in_course`], skipping the folders in `known` and adding those it looks at.
 pub fn resolve_with(
@@ -477,6 +477,11 @@ pub fn normalize(relative: &str) -> Result<String, PathProblem> {
     {
         return Err(PathProblem::Absolute);
     }
+    // Most references are already plain (`media/fig.png`): nothing to resolve.
+    let plain = |part: &str| !matches!(part, "" | "." | "..");
+    if !relative.contains(['\\', ':']) && relative.split('/').all(plain) {
+        return Ok(relative.to_string());
+    }
     let mut parts: Vec<&str> = Vec::new();
     for component in Path::new(relative).components() {
         match component {
@@ -518,6 +523,17 @@ mod tests {
         assert_eq!(normalize("a/./b/../c.png"), Ok("a/c.png".to_string()));
         assert_eq!(normalize("a/../../x"), Err(PathProblem::Escapes));
         assert_eq!(normalize("/etc/passwd"), Err(PathProblem::Absolute));
+        for (path, normal) in [
+            ("media/fig.png", "media/fig.png"),
+            ("media//fig.png", "media/fig.png"),
+            ("media/", "media"),
+            ("./media/./fig.png", "media/fig.png"),
+            ("a/..", ""),
+            ("a..b/.c", "a..b/.c"),
+        ] {
+            assert_eq!(normalize(path).as_deref(), Ok(normal), "{path}");
+        }
+        assert_eq!(normalize(".."), Err(PathProblem::Escapes));
     }
 
     #[cfg(unix)]

@@ -200,7 +200,7 @@ impl<'a> PagePass<'a> {
         use crate::media::{MediaKind, Track, find_sidecars, player_html, transcript_html};
         let label = heading_text(&events[1..]);
         let path = split_suffix(source_url).0;
-        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let decoded = decode_path(path);
         let folder = self.course_relative(&decoded).ok().map(|relative| {
             let folder = relative.rsplit_once('/').map_or("", |(folder, _)| folder);
             self.targets.root.join(folder)
@@ -279,11 +279,13 @@ impl<'a> PagePass<'a> {
     /// The course-relative path that a reference on this page names (percent-decoded).
     fn course_relative(&self, decoded: &str) -> Result<String, PathProblem> {
         let page_dir = self.page.source.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let joined = if page_dir.is_empty() || decoded.starts_with(['/', '\\']) {
-            decoded.to_string()
-        } else {
-            format!("{page_dir}/{decoded}")
-        };
+        if page_dir.is_empty() || decoded.starts_with(['/', '\\']) {
+            return normalize(decoded);
+        }
+        let mut joined = String::with_capacity(page_dir.len() + 1 + decoded.len());
+        joined.push_str(page_dir);
+        joined.push('/');
+        joined.push_str(decoded);
         normalize(&joined)
     }
 
@@ -433,7 +435,7 @@ impl<'a> PagePass<'a> {
             return None;
         }
         let (path_part, suffix) = split_suffix(url);
-        let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
+        let decoded = decode_path(path_part);
         let relative = match self.course_relative(&decoded) {
             Ok(relative) => relative,
             Err(problem) => {
@@ -709,8 +711,17 @@ fn has_scheme(url: &str) -> bool {
 
 /// Splits `path?query#fragment` into the path and the rest (kept as written).
 fn split_suffix(url: &str) -> (&str, &str) {
-    let cut = url.find(['?', '#']).unwrap_or(url.len());
-    url.split_at(cut)
+    let cut = url.bytes().position(|b| matches!(b, b'?' | b'#'));
+    url.split_at(cut.unwrap_or(url.len()))
+}
+
+/// A URL path percent-decoded (invalid UTF-8 replaced); most paths have nothing to decode.
+fn decode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.contains('%') {
+        percent_encoding::percent_decode_str(path).decode_utf8_lossy()
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
 }
 
 #[cfg(test)]
