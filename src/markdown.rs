@@ -654,7 +654,7 @@ enum UrlUse {
 /// anchors too, so a heading slug never takes one. Translation uses the same ids to keep
 /// links into a translated page working.
 pub fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)]) {
-    let mut taken: HashSet<String> = events
+    let mut taken: HashSet<String, foldhash::fast::RandomState> = events
         .iter()
         .filter_map(|(event, _)| match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),

@@ -4,11 +4,16 @@
 /// Lower-case ASCII words joined by `-`, transliterated from any script
 /// (`"Что такое риск?"` → `"chto-takoe-risk"`). May be empty for names with no letters.
 pub fn slugify(text: &str) -> String {
-    let ascii = deunicode::deunicode(text).to_ascii_lowercase();
+    // Transliteration leaves ASCII as it is: most headings and file names need none.
+    let ascii = if text.is_ascii() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(deunicode::deunicode(text))
+    };
     let mut slug = String::with_capacity(ascii.len());
     for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
-            slug.push(c);
+            slug.push(c.to_ascii_lowercase());
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }
