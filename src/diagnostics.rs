@@ -143,30 +143,33 @@ impl Diagnostics {
     }
 }
 
-/// Maps byte offsets in a text to line and column, for parsers that report offsets.
+/// Maps byte offsets in a text to line and column, for parsers that report offsets. The lines
+/// are found on the first position asked for: most pages have nothing to report.
 pub struct LineIndex<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
     /// Lines that come before `text` in its file (front matter, for a page body).
     first_line: usize,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str, first_line: usize) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         LineIndex {
             text,
-            line_starts,
+            line_starts: std::cell::OnceCell::new(),
             first_line,
         }
     }
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = line_starts[line];
         let column = self
             .text
             .get(start..offset)
