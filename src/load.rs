@@ -81,9 +81,9 @@ pub fn load_course_cached(
     diagnostics.extend(config::course_warnings(&config, &config_text));
     let mut modules = Vec::new();
     let mut module_slugs: HashSet<String> = HashSet::new();
-    for (name, path) in numbered_entries(&root, "", diagnostics)? {
+    for (name, is_dir) in numbered_entries(&root, "", diagnostics)? {
         let (_, rest) = split_order_prefix(&name).expect("numbered entries have a prefix");
-        if !path.is_dir() {
+        if !is_dir {
             if name.ends_with(".md") {
                 diagnostics.push(
                     Diagnostic::warning(&name, None, "page outside a module folder is ignored")
@@ -192,12 +192,12 @@ fn load_module(
     let mut candidates: Vec<(String, String)> = Vec::new();
     let mut page_slugs: HashSet<String> = HashSet::new();
     let mut page_files = 0;
-    for (name, path) in numbered_entries(root, folder, diagnostics)? {
+    for (name, is_dir) in numbered_entries(root, folder, diagnostics)? {
         let source = format!("{folder}/{name}");
         let Some(stem) = name.strip_suffix(".md") else {
             continue;
         };
-        if path.is_dir() {
+        if is_dir {
             continue;
         }
         page_files += 1;
@@ -302,12 +302,13 @@ fn load_page(
 }
 
 /// Entries of `folder` (relative to the root) that carry an order prefix, in course order:
-/// by number, then by name. Symlinks that leave the course are reported and skipped.
+/// by number, then by name, each with whether it is a folder. Symlinks that leave the course
+/// are reported and skipped.
 fn numbered_entries(
     root: &Path,
     folder: &str,
     diagnostics: &mut Diagnostics,
-) -> Result<Vec<(String, PathBuf)>> {
+) -> Result<Vec<(String, bool)>> {
     let dir = root.join(folder);
     let mut entries = Vec::new();
     for entry in
@@ -328,24 +329,22 @@ fn numbered_entries(
         let relative = join(folder, &name);
         // A plain entry of a folder inside the course is inside it too; only a link can lead
         // out, so only links pay for resolving the whole path.
-        let is_link = entry
+        let kind = entry
             .file_type()
-            .with_context(|| format!("cannot read {}", dir.join(&name).display()))?
-            .is_symlink();
-        if !is_link {
-            let path = dir.join(&name);
-            entries.push((number, name, path));
+            .with_context(|| format!("cannot read {}", dir.join(&name).display()))?;
+        if !kind.is_symlink() {
+            entries.push((number, name, kind.is_dir()));
             continue;
         }
         match resolve_in_course(root, &relative) {
-            Ok(path) => entries.push((number, name, path)),
+            Ok(path) => entries.push((number, name, path.is_dir())),
             Err(problem) => diagnostics.push(problem.diagnostic(&relative, None)),
         }
     }
     entries.sort();
     Ok(entries
         .into_iter()
-        .map(|(_, name, path)| (name, path))
+        .map(|(_, name, is_dir)| (name, is_dir))
         .collect())
 }
 
@@ -534,6 +533,35 @@ mod tests {
             assert_eq!(normalize(path).as_deref(), Ok(normal), "{path}");
         }
         assert_eq!(normalize(".."), Err(PathProblem::Escapes));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn numbered_entries_tell_folders_and_refuse_links_out() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("course");
+        let outside = root.with_file_name("outside");
+        fs::create_dir_all(root.join("02-module")).unwrap();
+        fs::create_dir_all(root.join("shared")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(root.join("01-page.md"), "# Page").unwrap();
+        fs::write(root.join("shared/page.md"), "# Shared").unwrap();
+        fs::write(root.join("notes.md"), "no number").unwrap();
+        symlink(root.join("shared"), root.join("03-linked-module")).unwrap();
+        symlink(root.join("shared/page.md"), root.join("04-linked-page.md")).unwrap();
+        symlink(&outside, root.join("05-out")).unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let entries = numbered_entries(&root, "", &mut diagnostics).unwrap();
+        let expected = [
+            ("01-page.md", false),
+            ("02-module", true),
+            ("03-linked-module", true),
+            ("04-linked-page.md", false),
+        ];
+        let entries: Vec<(&str, bool)> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+        assert_eq!(entries, expected);
+        assert_eq!(diagnostics.error_count(), 1, "the link out is reported");
     }
 
     #[cfg(unix)]
