@@ -535,16 +535,23 @@ mod tests {
         assert_eq!(normalize(".."), Err(PathProblem::Escapes));
     }
 
+    /// A course folder (canonical) and a folder beside it, outside the course.
+    fn course_beside_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("course");
+        let outside = root.with_file_name("outside");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        (dir, root, outside)
+    }
+
     #[cfg(unix)]
     #[test]
     fn numbered_entries_tell_folders_and_refuse_links_out() {
         use std::os::unix::fs::symlink;
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap().join("course");
-        let outside = root.with_file_name("outside");
+        let (_dir, root, outside) = course_beside_outside();
         fs::create_dir_all(root.join("02-module")).unwrap();
         fs::create_dir_all(root.join("shared")).unwrap();
-        fs::create_dir_all(&outside).unwrap();
         fs::write(root.join("01-page.md"), "# Page").unwrap();
         fs::write(root.join("shared/page.md"), "# Shared").unwrap();
         fs::write(root.join("notes.md"), "no number").unwrap();
@@ -568,11 +575,8 @@ mod tests {
     #[test]
     fn references_resolve_inside_the_course_only() {
         use std::os::unix::fs::symlink;
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap().join("course");
-        let outside = root.with_file_name("outside");
+        let (_dir, root, outside) = course_beside_outside();
         fs::create_dir_all(root.join("01-a/media")).unwrap();
-        fs::create_dir_all(&outside).unwrap();
         fs::write(root.join("01-a/media/x.png"), "x").unwrap();
         fs::write(outside.join("y.png"), "y").unwrap();
         symlink(root.join("01-a/media"), root.join("shared")).unwrap();
