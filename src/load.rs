@@ -79,7 +79,7 @@ pub fn load_course_cached(
     let (strings, untranslated) = crate::i18n::ui_strings(&config, &config_text);
     diagnostics.extend(untranslated);
     diagnostics.extend(config::course_warnings(&config, &config_text));
-    let mut modules = Vec::new();
+    let mut listings = Vec::new();
     let mut module_slugs: HashSet<String> = HashSet::new();
     for (name, is_dir) in numbered_entries(&root, "", diagnostics)? {
         let (_, rest) = split_order_prefix(&name).expect("numbered entries have a prefix");
@@ -103,8 +103,9 @@ pub fn load_course_cached(
             continue;
         }
         let slug = claim_slug(slug, &[rest, &name], &mut module_slugs, &name, diagnostics);
-        modules.push(load_module(&root, &name, slug, rest, diagnostics, cache)?);
+        listings.push(list_module(&root, &name, slug, rest, diagnostics)?);
     }
+    let modules = load_pages(&root, listings, diagnostics, cache)?;
     if modules.iter().all(|m| m.page_files == 0) {
         diagnostics.push(
             Diagnostic::error(COURSE_FILE, None, "the course has no pages")
@@ -168,28 +169,38 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<(CourseConf
     }
 }
 
-fn load_module(
+/// A module folder read but for its pages: its settings and its page files, named and in order.
+struct ModuleListing {
+    slug: String,
+    title: String,
+    description: Option<String>,
+    /// Page files by source path, with the slug each gets.
+    pages: Vec<(String, String)>,
+    page_files: usize,
+}
+
+/// Reads a module folder's `module.toml` and names its pages. Names and slugs are decided
+/// here, in order (the first of two pages with one name keeps it); the pages themselves are
+/// read by [`load_pages`].
+fn list_module(
     root: &Path,
     folder: &str,
     slug: String,
     rest: &str,
     diagnostics: &mut Diagnostics,
-    cache: Option<&PageFiles>,
-) -> Result<Module> {
-    let mut module_config = ModuleConfig::default();
+) -> Result<ModuleListing> {
+    let mut config = ModuleConfig::default();
     let config_path = format!("{folder}/{MODULE_FILE}");
     if root.join(&config_path).is_file() {
         match read_text(root, &config_path)? {
             Ok(text) => match config::parse_toml(&text, &config_path, 0) {
-                Ok(parsed) => module_config = parsed,
+                Ok(parsed) => config = parsed,
                 Err(problem) => diagnostics.push(problem),
             },
             Err(problem) => diagnostics.push(problem),
         }
     }
-    // Names and slugs first, in order (duplicates are decided by order); then the pages are
-    // read and their front matter parsed on the thread pool.
-    let mut candidates: Vec<(String, String)> = Vec::new();
+    let mut pages = Vec::new();
     let mut page_slugs: HashSet<String> = HashSet::new();
     let mut page_files = 0;
     for (name, is_dir) in numbered_entries(root, folder, diagnostics)? {
@@ -217,32 +228,7 @@ fn load_module(
             &source,
             diagnostics,
         );
-        candidates.push((source, page_slug));
-    }
-    let loaded: Vec<Result<Result<Page, Diagnostic>>> = candidates
-        .into_par_iter()
-        .map(|(source, page_slug)| {
-            let Some(cache) = cache else {
-                return load_page(root, &slug, source, page_slug);
-            };
-            let stamp = stamp(&root.join(&source));
-            let id = format!("{slug}/{page_slug}");
-            if let Some(page) = stamp.and_then(|stamp| cache.get(&source, stamp, &id)) {
-                return Ok(Ok(page));
-            }
-            let page = load_page(root, &slug, source, page_slug)?;
-            if let (Ok(page), Some(stamp)) = (&page, stamp) {
-                cache.keep(stamp, page);
-            }
-            Ok(page)
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(loaded.len());
-    for page in loaded {
-        match page? {
-            Ok(page) => pages.push(page),
-            Err(problem) => diagnostics.push(problem),
-        }
+        pages.push((source, page_slug));
     }
     if page_files == 0 {
         diagnostics.push(
@@ -251,13 +237,71 @@ fn load_module(
             ),
         );
     }
-    Ok(Module {
-        title: module_config.title.unwrap_or_else(|| title_from_slug(rest)),
-        description: module_config.description,
+    Ok(ModuleListing {
         slug,
+        title: config.title.unwrap_or_else(|| title_from_slug(rest)),
+        description: config.description,
         pages,
         page_files,
     })
+}
+
+/// Reads and parses every listed page on the thread pool, all modules at once (module by
+/// module, a course of many small modules kept one core waiting at each module's end), and
+/// puts them back in course order.
+fn load_pages(
+    root: &Path,
+    listings: Vec<ModuleListing>,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&PageFiles>,
+) -> Result<Vec<Module>> {
+    let pages: Vec<(&str, &(String, String))> = listings
+        .iter()
+        .flat_map(|listing| {
+            listing
+                .pages
+                .iter()
+                .map(|page| (listing.slug.as_str(), page))
+        })
+        .collect();
+    let mut loaded = pages
+        .into_par_iter()
+        .map(|(module_slug, (source, page_slug))| {
+            let (source, page_slug) = (source.clone(), page_slug.clone());
+            let Some(cache) = cache else {
+                return load_page(root, module_slug, source, page_slug);
+            };
+            let stamp = stamp(&root.join(&source));
+            let id = format!("{module_slug}/{page_slug}");
+            if let Some(page) = stamp.and_then(|stamp| cache.get(&source, stamp, &id)) {
+                return Ok(Ok(page));
+            }
+            let page = load_page(root, module_slug, source, page_slug)?;
+            if let (Ok(page), Some(stamp)) = (&page, stamp) {
+                cache.keep(stamp, page);
+            }
+            Ok(page)
+        })
+        .collect::<Vec<Result<Result<Page, Diagnostic>>>>()
+        .into_iter();
+    let mut modules = Vec::with_capacity(listings.len());
+    for listing in listings {
+        let mut pages = Vec::with_capacity(listing.pages.len());
+        for page in loaded.by_ref().take(listing.pages.len()) {
+            match page? {
+                Ok(page) => pages.push(page),
+                Err(problem) => diagnostics.push(problem),
+            }
+        }
+        modules.push(Module {
+            title: listing.title,
+            description: listing.description,
+            slug: listing.slug,
+            pages,
+            page_files: listing.page_files,
+        });
+    }
+    Ok(modules)
 }
 
 /// Reads one page: its text and front matter.
