@@ -79,7 +79,8 @@ pub fn page_href(module_slug: &str, page_slug: &str) -> String {
 /// Where a course file (an image, a video, a handout) goes inside every package: under
 /// `files/`, each path component made ASCII-safe.
 pub fn file_href(source: &str) -> String {
-    let mut href = String::from("files");
+    let mut href = String::with_capacity("files/".len() + source.len());
+    href.push_str("files");
     for part in source.split('/') {
         href.push('/');
         href.push_str(&crate::slug::safe_file_name(part));

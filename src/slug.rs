@@ -1,14 +1,16 @@
 //! ASCII-safe names. Package file names and identifiers must survive every LMS's unzip code
 //! and XML id rules, whatever script the designer named a file in.
 
+use std::borrow::Cow;
+
 /// Lower-case ASCII words joined by `-`, transliterated from any script
 /// (`"Что такое риск?"` → `"chto-takoe-risk"`). May be empty for names with no letters.
 pub fn slugify(text: &str) -> String {
     // Transliteration leaves ASCII as it is: most headings and file names need none.
     let ascii = if text.is_ascii() {
-        std::borrow::Cow::Borrowed(text)
+        Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(deunicode::deunicode(text))
+        Cow::Owned(deunicode::deunicode(text))
     };
     let mut slug = String::with_capacity(ascii.len());
     for c in ascii.chars() {
@@ -40,11 +42,11 @@ pub fn split_order_prefix(name: &str) -> Option<(u64, &str)> {
 /// A file or folder name made of `[a-z0-9._-]` only. A name that is already safe is kept as
 /// it is; any other name is transliterated and gets a short hash of the original, so two
 /// sources that transliterate alike (`Été.png`, `ete.png`) never share a package name.
-pub fn safe_file_name(name: &str) -> String {
+pub fn safe_file_name(name: &str) -> Cow<'_, str> {
     let is_safe =
-        |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
-    if !name.is_empty() && name.chars().all(is_safe) && !name.starts_with('.') {
-        return name.to_string();
+        |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
+    if !name.is_empty() && name.bytes().all(is_safe) && !name.starts_with('.') {
+        return Cow::Borrowed(name);
     }
     let (stem, extension) = match name.rfind('.') {
         Some(dot) if dot > 0 => (&name[..dot], slugify(&name[dot + 1..])),
@@ -59,7 +61,7 @@ pub fn safe_file_name(name: &str) -> String {
         safe.push('.');
         safe.push_str(&extension);
     }
-    safe
+    Cow::Owned(safe)
 }
 
 /// A slug no earlier source took. The first source keeps the plain slug; a later one that
