@@ -715,7 +715,9 @@ fn split_suffix(url: &str) -> (&str, &str) {
     url.split_at(cut.unwrap_or(url.len()))
 }
 
-/// A URL path percent-decoded (invalid UTF-8 replaced); most paths have nothing to decode.
+/// A URL path percent-decoded (invalid UTF-8 replaced). Most paths have nothing to decode;
+/// the library returns those borrowed too, but only after scanning them byte by byte and
+/// checking them again as UTF-8: 1.1 % of checking the 1,000-page corpus (callgrind).
 fn decode_path(path: &str) -> std::borrow::Cow<'_, str> {
     if path.contains('%') {
         percent_encoding::percent_decode_str(path).decode_utf8_lossy()
