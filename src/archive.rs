@@ -8,6 +8,7 @@
 
 use crate::package::{Content, PackageFiles};
 use anyhow::{Context, Result, anyhow, bail};
+use libdeflater::{CompressionLvl, Compressor};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -202,7 +203,7 @@ fn write_entries(
                 progress(input);
             }
             Entry::Stored { name, path } => {
-                zip.start_file(name.as_str(), options(CompressionMethod::Stored))
+                zip.start_file(name.as_str(), stored_options())
                     .with_context(|| format!("cannot add {name} to the zip"))?;
                 let mut source =
                     File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -433,44 +434,141 @@ fn plan<'a>(name: &str, content: &'a Content) -> Result<Plan<'a>> {
     })
 }
 
-fn options(method: CompressionMethod) -> SimpleFileOptions {
+/// How the writer stores course files: the fixed time and permissions every entry gets.
+fn stored_options() -> SimpleFileOptions {
     SimpleFileOptions::default()
-        .compression_method(method)
-        .compression_level((method == CompressionMethod::Deflated).then_some(6))
+        .compression_method(CompressionMethod::Stored)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644)
 }
 
-/// The batch's entries deflated, in order, into a zip in memory. An entry that deflate does
-/// not make smaller is stored instead; the batch is then written again, which is rare (tiny or
-/// already-compressed files).
+/// The batch's entries deflated at level 6, in order, into a zip in memory. An entry that
+/// deflate does not make smaller is stored instead.
+///
+/// libdeflate, not the zip crate's flate2, deflates: on the 1,000-page corpus it takes a fifth
+/// less time (8.7 MB of pages: 128 ms against 165 ms for zlib-rs) for output 0.5 % smaller.
+/// The zip crate takes already-deflated data only from another zip, so the batch is framed
+/// here as the plainest zip there is (see [`BatchEntry`]) and read back by the zip crate,
+/// which checks the framing, before the writer merges it.
 fn deflate_batch(batch: &[(&str, Cow<[u8]>)]) -> Result<Deflated> {
-    let mut stored = vec![false; batch.len()];
-    let capacity = batch.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() / 2;
-    loop {
-        let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
-        for ((name, bytes), &store) in batch.iter().zip(&stored) {
-            let method = if store {
-                CompressionMethod::Stored
-            } else {
-                CompressionMethod::Deflated
-            };
-            zip.start_file(*name, options(method))?;
-            zip.write_all(bytes)?;
+    let level = CompressionLvl::new(6).expect("6 is a deflate level");
+    let mut compressor = Compressor::new(level);
+    let input: usize = batch.iter().map(|(_, bytes)| bytes.len()).sum();
+    let mut zip = Vec::with_capacity(input / 2);
+    let mut directory = Vec::new();
+    let mut deflated = Vec::new();
+    for (name, bytes) in batch {
+        let bound = compressor.deflate_compress_bound(bytes.len());
+        if deflated.len() < bound {
+            deflated.resize(bound, 0);
         }
-        let mut archive = zip.finish_into_readable()?;
-        let mut grew = false;
-        for (i, store) in stored.iter_mut().enumerate() {
-            let entry = archive.by_index_raw(i)?;
-            if !*store && entry.compressed_size() >= entry.size() {
-                *store = true;
-                grew = true;
-            }
-        }
-        if !grew {
-            return Ok(archive);
-        }
+        let size = compressor
+            .deflate_compress(bytes, &mut deflated)
+            .map_err(|err| anyhow!("cannot deflate {name}: {err:?}"))?;
+        let (method, data) = if size < bytes.len() {
+            (METHOD_DEFLATED, &deflated[..size])
+        } else {
+            (METHOD_STORED, &bytes[..])
+        };
+        let entry = BatchEntry {
+            name,
+            name_length: u16::try_from(name.len())
+                .map_err(|_| anyhow!("{name} is too long a name for a zip"))?,
+            method,
+            crc32: libdeflater::crc32(bytes),
+            compressed_size: zip32(data.len(), name)?,
+            size: zip32(bytes.len(), name)?,
+        };
+        entry.write_central_header(&mut directory, zip32(zip.len(), name)?);
+        entry.write_local_header(&mut zip);
+        zip.extend_from_slice(data);
     }
+    let first = batch.first().map_or("", |(name, _)| *name);
+    let directory_start = zip32(zip.len(), first)?;
+    let count = u16::try_from(batch.len()).expect("a batch holds at most BATCH_ENTRIES");
+    zip.extend_from_slice(&directory);
+    zip.extend_from_slice(&END_OF_DIRECTORY.to_le_bytes());
+    zip.extend_from_slice(&[0; 4]); // this disk, the directory's disk
+    zip.extend_from_slice(&count.to_le_bytes()); // entries on this disk
+    zip.extend_from_slice(&count.to_le_bytes()); // entries in all
+    zip.extend_from_slice(&zip32(directory.len(), first)?.to_le_bytes());
+    zip.extend_from_slice(&directory_start.to_le_bytes());
+    zip.extend_from_slice(&[0; 2]); // no comment
+    ZipArchive::new(Cursor::new(zip))
+        .with_context(|| format!("the deflated batch from {first} does not read back"))
+}
+
+const LOCAL_HEADER: u32 = 0x0403_4b50;
+const CENTRAL_HEADER: u32 = 0x0201_4b50;
+const END_OF_DIRECTORY: u32 = 0x0605_4b50;
+const METHOD_STORED: u16 = 0;
+const METHOD_DEFLATED: u16 = 8;
+/// "Made by" Unix (3), zip 2.0, so that readers apply the permissions below.
+const MADE_BY_UNIX: u16 = 3 << 8 | 20;
+/// A regular file, `rw-r--r--`, in the high half of the external attributes: what
+/// [`stored_options`] gives course files.
+const REGULAR_FILE_644: u32 = 0o100_644 << 16;
+/// 1980-01-01 00:00 in MS-DOS form (time, date): the zip crate's `DateTime::default()`.
+const DOS_EPOCH: [u16; 2] = [0, (1 << 5) | 1];
+/// General-purpose flag bit 11: the name is UTF-8.
+const UTF8_NAME: u16 = 1 << 11;
+
+/// One entry of a deflated batch, described as zip headers give it: no extra fields, no data
+/// descriptor, no zip64 (a batch is small: [`zip32`] refuses anything that is not).
+struct BatchEntry<'a> {
+    name: &'a str,
+    name_length: u16,
+    method: u16,
+    crc32: u32,
+    compressed_size: u32,
+    size: u32,
+}
+
+impl BatchEntry<'_> {
+    fn write_local_header(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&LOCAL_HEADER.to_le_bytes());
+        self.write_common_fields(out);
+        out.extend_from_slice(self.name.as_bytes());
+    }
+
+    fn write_central_header(&self, out: &mut Vec<u8>, local_header_offset: u32) {
+        out.extend_from_slice(&CENTRAL_HEADER.to_le_bytes());
+        out.extend_from_slice(&MADE_BY_UNIX.to_le_bytes());
+        self.write_common_fields(out);
+        out.extend_from_slice(&[0; 6]); // no comment, disk 0, no internal attributes
+        out.extend_from_slice(&REGULAR_FILE_644.to_le_bytes());
+        out.extend_from_slice(&local_header_offset.to_le_bytes());
+        out.extend_from_slice(self.name.as_bytes());
+    }
+
+    /// From "version needed" to "extra field length": the same in both headers.
+    fn write_common_fields(&self, out: &mut Vec<u8>) {
+        let version_needed: u16 = if self.method == METHOD_DEFLATED {
+            20
+        } else {
+            10
+        };
+        let flags = if self.name.is_ascii() { 0 } else { UTF8_NAME };
+        for field in [
+            version_needed,
+            flags,
+            self.method,
+            DOS_EPOCH[0],
+            DOS_EPOCH[1],
+        ] {
+            out.extend_from_slice(&field.to_le_bytes());
+        }
+        for field in [self.crc32, self.compressed_size, self.size] {
+            out.extend_from_slice(&field.to_le_bytes());
+        }
+        out.extend_from_slice(&self.name_length.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+    }
+}
+
+/// A size or offset within a batch, as a zip header's 32-bit field.
+fn zip32(value: usize, name: &str) -> Result<u32> {
+    u32::try_from(value).map_err(|_| anyhow!("{name} is too large to deflate in memory"))
 }
 
 /// A deflated batch, ready to append.
@@ -724,6 +822,49 @@ mod tests {
         let mut read = Vec::new();
         zip.by_index(0).unwrap().read_to_end(&mut read).unwrap();
         assert_eq!(read, std::fs::read(&clip).unwrap());
+    }
+
+    #[test]
+    fn deflated_and_stored_entries_carry_the_same_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let clip = dir.path().join("clip.mp4");
+        std::fs::write(&clip, noise(500, 11)).unwrap();
+        let mut files = PackageFiles::new();
+        // Deflated in a batch, stored in a batch (too short to gain), streamed by the writer.
+        let translated = "pages/урок-ünïcode.html";
+        files.insert(
+            translated.into(),
+            Content::Bytes("<p>Привет</p>".repeat(40).into_bytes().into()),
+        );
+        files.insert("pages/x.txt".into(), Content::Bytes(b"x".to_vec().into()));
+        files.insert("files/clip.mp4".into(), Content::File(clip));
+        let path = dir.path().join("p.zip");
+        write_zip(&files, &path, no_progress).unwrap();
+
+        let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+        let mut seen = Vec::new();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            assert_eq!(entry.unix_mode(), Some(0o100_644), "{name}");
+            assert_eq!(entry.last_modified(), Some(DateTime::default()), "{name}");
+            let marked_utf8 = entry.flags().as_u16() & UTF8_NAME != 0;
+            assert_eq!(marked_utf8, !name.is_ascii(), "{name}: UTF-8 flag");
+            let mut read = Vec::new();
+            entry.read_to_end(&mut read).unwrap();
+            assert_eq!(read.len() as u64, entry.size(), "{name}");
+            seen.push((name, entry.compression()));
+        }
+        use CompressionMethod::{Deflated, Stored};
+        assert_eq!(
+            seen,
+            vec![
+                ("files/clip.mp4".to_string(), Stored),
+                ("pages/x.txt".to_string(), Stored),
+                (translated.to_string(), Deflated),
+            ],
+            "a UTF-8 name reads back as written"
+        );
     }
 
     #[test]
