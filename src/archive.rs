@@ -954,6 +954,21 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
+    #[test]
+    fn a_name_too_long_for_a_zip_header_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.zip");
+        let mut files = sample();
+        let name = format!("pages/{}.html", "a".repeat(usize::from(u16::MAX)));
+        files.insert(name, Content::Bytes(b"<p>long</p>".to_vec().into()));
+        let err = write_zip(&files, &path, no_progress).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("too long a name for a zip"),
+            "{err:#}"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
     #[cfg(unix)]
     #[test]
     fn packages_get_the_permissions_of_any_new_file() {
