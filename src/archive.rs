@@ -434,12 +434,17 @@ fn plan<'a>(name: &str, content: &'a Content) -> Result<Plan<'a>> {
     })
 }
 
-/// How the writer stores course files: the fixed time and permissions every entry gets.
+/// Every entry's permissions, `rw-r--r--`, and time, [`DateTime::default`] (1980-01-01
+/// 00:00): nothing of the host in a package. Course files and deflated batches both take them
+/// from here.
+const ENTRY_PERMISSIONS: u32 = 0o644;
+
+/// How the writer stores course files.
 fn stored_options() -> SimpleFileOptions {
     SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(DateTime::default())
-        .unix_permissions(0o644)
+        .unix_permissions(ENTRY_PERMISSIONS)
 }
 
 /// The batch's entries deflated at level 6, in order, into a zip in memory. An entry that
@@ -505,11 +510,8 @@ const METHOD_STORED: u16 = 0;
 const METHOD_DEFLATED: u16 = 8;
 /// "Made by" Unix (3), zip 2.0, so that readers apply the permissions below.
 const MADE_BY_UNIX: u16 = 3 << 8 | 20;
-/// A regular file, `rw-r--r--`, in the high half of the external attributes: what
-/// [`stored_options`] gives course files.
-const REGULAR_FILE_644: u32 = 0o100_644 << 16;
-/// 1980-01-01 00:00 in MS-DOS form (time, date): the zip crate's `DateTime::default()`.
-const DOS_EPOCH: [u16; 2] = [0, (1 << 5) | 1];
+/// A regular file with [`ENTRY_PERMISSIONS`], in the high half of the external attributes.
+const REGULAR_FILE: u32 = (0o100_000 | ENTRY_PERMISSIONS) << 16;
 /// General-purpose flag bit 11: the name is UTF-8.
 const UTF8_NAME: u16 = 1 << 11;
 
@@ -536,7 +538,7 @@ impl BatchEntry<'_> {
         out.extend_from_slice(&MADE_BY_UNIX.to_le_bytes());
         self.write_common_fields(out);
         out.extend_from_slice(&[0; 6]); // no comment, disk 0, no internal attributes
-        out.extend_from_slice(&REGULAR_FILE_644.to_le_bytes());
+        out.extend_from_slice(&REGULAR_FILE.to_le_bytes());
         out.extend_from_slice(&local_header_offset.to_le_bytes());
         out.extend_from_slice(self.name.as_bytes());
     }
@@ -549,12 +551,13 @@ impl BatchEntry<'_> {
             10
         };
         let flags = if self.name.is_ascii() { 0 } else { UTF8_NAME };
+        let time = DateTime::default();
         for field in [
             version_needed,
             flags,
             self.method,
-            DOS_EPOCH[0],
-            DOS_EPOCH[1],
+            time.timepart(),
+            time.datepart(),
         ] {
             out.extend_from_slice(&field.to_le_bytes());
         }
