@@ -367,9 +367,8 @@ enum Plan<'a> {
 
 /// Entries deflated together are at most this many...
 const BATCH_ENTRIES: usize = 64;
-/// ...or this many input bytes: enough to share one compressor (whose few hundred KiB of
-/// state cost more to set up than a page costs to deflate), small enough to keep every core
-/// busy.
+/// ...or this many input bytes: enough that a pool task, a compressor, an in-memory zip and
+/// a message to the writer serve many pages, small enough to keep every core busy.
 const BATCH_BYTES: usize = 1 << 20;
 
 /// One step of the writer, in zip order.
