@@ -7,6 +7,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The binary's allocator, so that the stages are measured as they run in it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus() -> Option<(tempfile::TempDir, PathBuf)> {
     let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen-course");
     if !generator.exists() {
