@@ -2,7 +2,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 /// A build makes hundreds of thousands of small allocations (Markdown events, template
-/// values, strings) on four threads; mimalloc serves them with 5 % less CPU than the system
+/// values, strings) on all its threads; mimalloc serves them with 5 % less CPU than the system
 /// allocator for the 1,000-page course.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
