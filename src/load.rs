@@ -518,13 +518,11 @@ pub fn resolve_with(
 /// The same steps as `Path::components`, which cost more than everything else in resolving a
 /// page's links (a link such as `../02-module/03-page.md` is resolved for every page).
 pub fn normalize(relative: &str) -> Result<String, PathProblem> {
-    // On Windows `\` separates too, and a `:` makes a drive (`C:x`) or stream name.
+    // On Windows `\` separates too (`\\server\share` then starts with `/`), and a `:` makes a
+    // drive (`C:x`) or stream name: these two tests refuse every absolute path there is.
     #[cfg(windows)]
     let relative = &relative.replace('\\', "/");
-    if relative.starts_with(['/', '\\'])
-        || Path::new(relative).is_absolute()
-        || (cfg!(windows) && relative.contains(':'))
-    {
+    if relative.starts_with(['/', '\\']) || (cfg!(windows) && relative.contains(':')) {
         return Err(PathProblem::Absolute);
     }
     let mut parts: Vec<&str> = Vec::new();
