@@ -326,29 +326,39 @@
     var pagesDone = countVisited() === pages.length;
     var met = data.completion === 'pages' || !assessments.length ? pagesDone
       : data.completion === 'assessment' ? allSubmitted : pagesDone && allSubmitted;
-    var score = submitted.length
-      ? Math.round(100 * submitted.reduce(function (sum, r) { return sum + r.score; }, 0) / submitted.length) / 100
-      : null;
+    // Without an assessment, completing is full marks: an LMS that grades by score (Moodle's
+    // "highest grade") would otherwise record 0 for a learner who finished.
+    var score = !assessments.length ? (met ? 100 : null)
+      : submitted.length ? Math.round(100 * submitted.reduce(function (sum, r) { return sum + r.score; }, 0) / submitted.length) / 100
+        : null;
     var success = allSubmitted ? (results.every(function (r) { return r.passed; }) ? 'passed' : 'failed') : 'unknown';
     return { completed: met || alreadyCompleted, score: score, success: success };
   }
 
   function report(result) {
     completed = result.completed && result.success !== 'failed';
+    if (lms.version === '1.2' || lms.version === 'local') {
+      var status = result.completed
+        ? (result.success === 'unknown' ? 'completed' : result.success)
+        : (result.success === 'failed' ? 'failed' : 'incomplete');
+      var changed = reported[lms.el.status] !== status;
+      setOnce(lms.el.status, status);
+      // SCORM 1.2 has one status: the score goes with a final one, in a commit after it.
+      // Moodle 4.3.0 recounts activity completion only when it stores a score after the
+      // final status (a status change alone never triggers it), and its player posts the
+      // score before the status within one commit. Holding the score until the status is
+      // final makes the score new, and so sent, in the commit that follows.
+      if (status === 'incomplete') return;
+      if (changed && result.score !== null && lms.version === '1.2') save();
+    } else {
+      setOnce(lms.el.status, result.completed ? 'completed' : 'incomplete');
+      if (result.success !== 'unknown') setOnce(lms.el.success, result.success);
+    }
     if (result.score !== null && lms.el.scoreRaw) {
       setOnce(lms.el.scoreMin, '0');
       setOnce(lms.el.scoreMax, '100');
       setOnce(lms.el.scoreRaw, String(result.score));
       if (lms.el.scoreScaled) setOnce(lms.el.scoreScaled, String(result.score / 100));
-    }
-    if (lms.version === '1.2' || lms.version === 'local') {
-      var status = result.completed
-        ? (result.success === 'unknown' ? 'completed' : result.success)
-        : (result.success === 'failed' ? 'failed' : 'incomplete');
-      setOnce(lms.el.status, status);
-    } else {
-      setOnce(lms.el.status, result.completed ? 'completed' : 'incomplete');
-      if (result.success !== 'unknown') setOnce(lms.el.success, result.success);
     }
   }
 

@@ -90,6 +90,13 @@ for (const standard of ['scorm12', 'scorm2004']) {
         assert.equal(cmi.core.lesson_status, 'passed');
         assert.deepEqual(cmi.core.score, { raw: '100', min: '0', max: '100' });
         assert.ok(interactions.every((i) => /^\d\d:\d\d:\d\d$/.test(i.time)));
+        // Moodle 4.3.0 recounts completion only for a score stored after the final status:
+        // the status is committed first, the score in a commit of its own after it.
+        const calls = await page.evaluate(() => window.calls);
+        const passedAt = calls.findIndex((c) => c.name === 'LMSSetValue' && c.args[0] === 'cmi.core.lesson_status' && c.args[1] === 'passed');
+        const scoreAt = calls.findIndex((c) => c.name === 'LMSSetValue' && c.args[0] === 'cmi.core.score.raw');
+        assert.ok(passedAt >= 0 && scoreAt > passedAt, 'the score is set after the final status');
+        assert.ok(calls.slice(passedAt, scoreAt).some((c) => c.name === 'LMSCommit'), 'a commit stands between them');
       } else {
         assert.equal(cmi.completion_status, 'completed');
         assert.equal(cmi.success_status, 'passed');

@@ -98,6 +98,7 @@ test('scorm12 with one SCO per module: the module SCO tracks only its own pages'
     await closeSco(opened.page, 'LMSFinish');
     const { cmi } = server.commits.at(-1);
     assert.equal(cmi.core.lesson_status, 'completed');
+    assert.deepEqual(cmi.core.score, { raw: '100', min: '0', max: '100' }, 'a module without an assessment, completed, is full marks');
     assert.equal(cmi.core.lesson_location, modulePages.at(-1));
     assertCleanSession(await opened.page.evaluate(() => window.calls), STANDARDS.scorm12);
     assert.deepEqual(opened.problems, []);
