@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of coursepack, installing first what the tests need on a fresh Debian
 # machine: Chromium (browser tests), xmllint (schema validation), msgfmt (PO files), Node.js and the npm
-# packages of tests/browser (scorm-again as the LMS, playwright-core to drive Chromium).
+# packages of tests/browser (scorm-again as the LMS, playwright-core to drive Chromium), and
+# PHP 8.2 with Moodle's extensions and PostgreSQL 15 (the Moodle suite, tests/moodle/).
 # Under CI=true every test that needs a tool fails instead of skipping when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,12 @@ command -v msgfmt >/dev/null || missing+=(gettext)
 command -v python3 >/dev/null || missing+=(python3)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v unzip >/dev/null || missing+=(unzip)
+for ext in pgsql xml mbstring curl zip gd intl soap; do
+  php -r "exit(extension_loaded('$ext') ? 0 : 1);" 2>/dev/null || missing+=("php8.2-$ext")
+done
+command -v php >/dev/null || missing+=(php8.2-cli)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql-15)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo=""
@@ -27,3 +34,4 @@ cargo clippy --all-targets --quiet -- -D warnings
 cargo build --quiet
 cargo test --quiet
 (cd tests/browser && node --test)
+(cd tests/moodle && node --test --test-concurrency=1)
