@@ -47,6 +47,14 @@
     return 'PT' + hours + 'H' + minutes + 'M' + seconds.toFixed(2).replace(/\.?0+$/, '') + 'S';
   }
 
+  /**
+   * A 0–100 score with at most two decimals as SCORM 2004's scaled score: exact to its four
+   * decimals (16.67 / 100 is 0.16670000000000001 in floating point, beyond real(10,7)).
+   */
+  function scaled(score) {
+    return String(Math.round(score * 100) / 10000);
+  }
+
   /* ---------------------------------------------------------------- suspend data */
 
   // Visited pages are a bitset over the page ids in sorted order: sorting makes it survive a
@@ -257,6 +265,7 @@
   var current = -1;
   var completed = false;
   var alreadyCompleted = false; // the LMS said so at launch: never downgraded
+  var launchStatus = ''; // the status the LMS held at launch: a floor while this launch knows less
   var quizStates = {};
   var lmsMastery = null;
   var interactionCount = 0;
@@ -269,37 +278,78 @@
     noticeBox.hidden = false;
   }
 
-  function connect() {
-    var found = { api: null, blocked: false };
-    if (data.standard === 'scorm12') found = findApi('API');
-    if (data.standard === 'scorm2004') found = findApi('API_1484_11');
-    if (found.api) {
-      var adapter = data.standard === 'scorm12' ? scorm12Adapter(found.api) : scorm2004Adapter(found.api);
-      if (adapter.init()) return adapter;
-    }
-    if (data.standard !== 'web') notice(found.blocked ? strings.lms_blocked : strings.no_lms);
-    var local = localAdapter();
-    local.init();
-    return local;
+  /**
+   * Connects to the LMS's API, looking for it again for API_WAIT_MS when it is not there yet
+   * (some LMSs add it after the content has started); without one, progress is kept in the
+   * browser and the learner is told.
+   */
+  var API_WAIT_MS = 5000;
+  function connect(done) {
+    var name = data.standard === 'scorm12' ? 'API' : data.standard === 'scorm2004' ? 'API_1484_11' : null;
+    var since = Date.now();
+    (function look() {
+      var found = name ? findApi(name) : { api: null, blocked: false };
+      if (found.api) {
+        var adapter = name === 'API' ? scorm12Adapter(found.api) : scorm2004Adapter(found.api);
+        if (adapter.init()) return done(adapter);
+      } else if (name && !found.blocked && Date.now() - since < API_WAIT_MS) {
+        return setTimeout(look, 250);
+      }
+      if (name) notice(found.blocked ? strings.lms_blocked : strings.no_lms);
+      var local = localAdapter();
+      local.init();
+      done(local);
+    })();
   }
 
-  /** Commits, retrying a bounded number of times: a failed commit is worth a second try. */
+  /*
+   * Saving. A page change, the page being hidden, a submitted quiz and the exit commit at
+   * once; answers in between are batched into at most one commit every BATCH_MS (some LMSs
+   * freeze under a commit per click). A failed commit is retried after a growing delay,
+   * RETRY_MS and then its last step for as long as the session lasts, so that a passing
+   * outage loses nothing while the learner keeps working; the notice goes when a commit
+   * succeeds.
+   */
+  var BATCH_MS = 3000;
+  var RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+  var batchTimer = null;
+  var retryTimer = null;
+  var failedCommits = 0;
+  var lastCommitAt = 0;
+
   function save() {
-    for (var attempt = 0; attempt < 3; attempt++) {
-      if (lms.commit()) return true;
+    clearTimeout(batchTimer);
+    batchTimer = null;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (lms.commit()) {
+      failedCommits = 0;
+      lastCommitAt = Date.now();
+      if (noticeBox.textContent === strings.save_failed) noticeBox.hidden = true;
+      return true;
     }
     notice(strings.save_failed);
+    var delay = RETRY_MS[Math.min(failedCommits++, RETRY_MS.length - 1)];
+    retryTimer = setTimeout(function () { if (!finished) save(); }, delay);
     return false;
   }
 
-  function record() {
+  /** Commits within BATCH_MS of the last commit, unless a commit or a retry is already due. */
+  function saveSoon() {
+    if (batchTimer || retryTimer) return;
+    batchTimer = setTimeout(save, Math.max(0, lastCommitAt + BATCH_MS - Date.now()));
+  }
+
+  /** Writes location, suspend_data, progress, status and score; commits now or, with `soon`, batched. */
+  function record(soon) {
     if (reviewOnly || finished) return;
     if (current >= 0) lms.set(lms.el.location, pages[current].id);
     lms.set(lms.el.suspend, encodeSuspend(lms.suspendLimit));
     var count = countVisited();
     if (lms.el.progress) setOnce(lms.el.progress, (count / pages.length).toFixed(4).replace(/\.?0+$/, '') || '0');
     report(evaluate());
-    save();
+    if (soon) saveSoon();
+    else save();
   }
 
   /** Sets an element only when its value changes: fewer calls, and no needless LMS work. */
@@ -341,6 +391,9 @@
       var status = result.completed
         ? (result.success === 'unknown' ? 'completed' : result.success)
         : (result.success === 'failed' ? 'failed' : 'incomplete');
+      // Without the assessments' results here (their state was lost), a passed or failed the
+      // LMS already holds stands: only a new result changes it.
+      if (result.success === 'unknown' && (launchStatus === 'passed' || launchStatus === 'failed')) status = launchStatus;
       var changed = reported[lms.el.status] !== status;
       setOnce(lms.el.status, status);
       // SCORM 1.2 has one status: the score goes with a final one, in a commit after it.
@@ -358,7 +411,7 @@
       setOnce(lms.el.scoreMin, '0');
       setOnce(lms.el.scoreMax, '100');
       setOnce(lms.el.scoreRaw, String(result.score));
-      if (lms.el.scoreScaled) setOnce(lms.el.scoreScaled, String(result.score / 100));
+      if (lms.el.scoreScaled) setOnce(lms.el.scoreScaled, scaled(result.score));
     }
   }
 
@@ -366,12 +419,24 @@
 
   function cap(text, n) { return String(text).slice(0, n); }
 
-  /** Writes one answer as the next cmi.interactions.n record, in the LMS's version's format. */
+  function lmsInteractionCount() {
+    return parseInt(lms.get('cmi.interactions._count'), 10) || 0;
+  }
+
+  /**
+   * Writes one answer as the next cmi.interactions.n record, in the LMS's version's format.
+   * After any refused value the next index is read again from the LMS's _count, so that one
+   * refused record never makes every later one land on a wrong index.
+   */
   function writeInteraction(r) {
     if (lms.version === 'local') return;
     var v12 = lms.version === '1.2';
-    var n = interactionCount++;
+    var n = interactionCount;
     var at = 'cmi.interactions.' + n + '.';
+    var refused = false;
+    function put(element, value) {
+      if (!lms.set(at + element, value)) refused = true;
+    }
     var type = { single: 'choice', multiple: 'choice', 'true-false': 'true-false', 'fill-in': 'fill-in', numeric: 'numeric',
       matching: 'matching', ordering: 'sequencing', likert: 'likert', text: v12 ? 'fill-in' : 'long-fill-in' }[r.kind];
     var list = v12 ? ',' : '[,]';
@@ -383,13 +448,18 @@
       return String(value);
     }
     // The id comes first and the type before responses (2004 error 408 otherwise).
-    lms.set(at + 'id', r.id);
-    lms.set(at + 'type', type);
-    if (!v12 && r.description) lms.set(at + 'description', cap(r.description.replace(/^\{+/, ''), 250));
+    put('id', r.id);
+    if (refused) {
+      interactionCount = lmsInteractionCount();
+      return;
+    }
+    interactionCount = n + 1;
+    put('type', type);
+    if (!v12 && r.description) put('description', cap(r.description.replace(/^\{+/, ''), 250));
     var given = response(r.response);
     if (given !== '') {
       given = r.kind === 'text' || r.kind === 'fill-in' ? given.replace(/^\{+/, '') : given;
-      lms.set(at + (v12 ? 'student_response' : 'learner_response'), cap(given, v12 ? 255 : (r.kind === 'text' ? 4000 : 250)));
+      put(v12 ? 'student_response' : 'learner_response', cap(given, v12 ? 255 : (r.kind === 'text' ? 4000 : 250)));
     }
     var patterns = [];
     if (r.kind === 'fill-in') {
@@ -399,13 +469,14 @@
     } else if (r.correct !== undefined) {
       patterns = [response(r.correct)];
     }
-    patterns.forEach(function (pattern, i) { lms.set(at + 'correct_responses.' + i + '.pattern', cap(pattern, v12 ? 255 : 4000)); });
-    lms.set(at + 'result', v12 || r.result !== 'wrong' ? r.result : 'incorrect');
-    lms.set(at + 'weighting', String(r.weight));
-    lms.set(at + 'latency', lms.sessionTime(r.latencyMs));
+    patterns.forEach(function (pattern, i) { put('correct_responses.' + i + '.pattern', cap(pattern, v12 ? 255 : 4000)); });
+    put('result', v12 || r.result !== 'wrong' ? r.result : 'incorrect');
+    put('weighting', String(r.weight));
+    put('latency', lms.sessionTime(r.latencyMs));
     var now = new Date();
-    if (v12) lms.set(at + 'time', pad(now.getHours(), 2) + ':' + pad(now.getMinutes(), 2) + ':' + pad(now.getSeconds(), 2));
-    else lms.set(at + 'timestamp', new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 19));
+    if (v12) put('time', pad(now.getHours(), 2) + ':' + pad(now.getMinutes(), 2) + ':' + pad(now.getSeconds(), 2));
+    else put('timestamp', new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 19));
+    if (refused) interactionCount = lmsInteractionCount();
   }
 
   /** Reports an assessment page's result as an objective, when the course asks for objectives. */
@@ -425,7 +496,7 @@
     if (lms.version === '1.2') {
       lms.set(at + 'status', result.passed ? 'passed' : 'failed');
     } else {
-      lms.set(at + 'score.scaled', String(result.score / 100));
+      lms.set(at + 'score.scaled', scaled(result.score));
       lms.set(at + 'success_status', result.passed ? 'passed' : 'failed');
       lms.set(at + 'completion_status', 'completed');
     }
@@ -438,23 +509,31 @@
     if (reviewOnly) return;
     (message.interactions || []).forEach(writeInteraction);
     if (message.result) writeObjective(message.page, message.result);
-    record();
+    record(!message.submitted);
   }
 
   function countVisited() {
     return pages.filter(function (p) { return visited[p.id]; }).length;
   }
 
-  /** Terminates exactly once, whatever calls it first (Exit, pagehide, beforeunload, unload). */
+  /**
+   * Terminates once, whatever calls it first (Exit, pagehide, beforeunload, unload); a
+   * failed Terminate/LMSFinish is tried again at once, twice. Returns whether the session ended.
+   */
   function finish() {
-    if (finished || !lms) return;
+    if (finished || !lms) return finished;
+    clearTimeout(batchTimer);
+    clearTimeout(retryTimer);
     if (!reviewOnly) {
       lms.set(lms.el.sessionTime, lms.sessionTime(Date.now() - startedAt));
       // Suspend keeps the bookmark and the visited pages for the next launch.
       lms.set(lms.el.exit, completed ? lms.normalExit : 'suspend');
     }
     finished = true;
-    lms.finish();
+    for (var attempt = 0; attempt < 3; attempt++) {
+      if (lms.finish()) return true;
+    }
+    return false;
   }
 
   /* ---------------------------------------------------------------- navigation */
@@ -566,7 +645,12 @@
   });
 
   document.getElementById('cp-exit').addEventListener('click', function () {
-    finish();
+    if (!finish()) {
+      // The LMS did not take the end of the session: stay, so the learner can try again.
+      finished = false;
+      notice(strings.exit_failed);
+      return;
+    }
     frame.removeAttribute('src');
     notice(strings.exited);
     previousButton.disabled = true;
@@ -584,8 +668,8 @@
 
   /* ---------------------------------------------------------------- start */
 
-  function start() {
-    lms = connect();
+  function start(adapter) {
+    lms = adapter;
     var mode = lms.get(lms.el.mode);
     reviewOnly = mode === 'browse' || mode === 'review';
     var resuming = !lms.resumeOnly || lms.get(lms.el.entry) === 'resume';
@@ -593,6 +677,7 @@
     visited = decodeVisited(suspended);
     quizStates = decodeQuizStates(suspended);
     var status = lms.get(lms.el.status);
+    launchStatus = status;
     alreadyCompleted = status === 'completed' || status === 'passed';
     completed = alreadyCompleted;
     reported[lms.el.status] = status;
@@ -600,7 +685,7 @@
       var mastery = parseFloat(lms.get(lms.el.mastery));
       if (!isNaN(mastery)) lmsMastery = lms.version === '2004' ? mastery * 100 : mastery;
     }
-    interactionCount = lms.version === 'local' ? 0 : parseInt(lms.get('cmi.interactions._count'), 10) || 0;
+    interactionCount = lms.version === 'local' ? 0 : lmsInteractionCount();
     if (!reviewOnly && lms.notStarted.indexOf(status) >= 0) {
       lms.set(lms.el.status, 'incomplete');
       reported[lms.el.status] = 'incomplete';
@@ -623,5 +708,5 @@
   // Exposed for tests and for themes that add their own controls.
   window.coursepack = { show: function (id) { show(pageIndex[id]); }, finish: finish, timespan12: timespan12, duration2004: duration2004 };
 
-  start();
+  connect(start);
 })();

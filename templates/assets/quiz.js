@@ -472,7 +472,7 @@
       setResponse(q, responses[q.id]);
     });
     state.s = 1;
-    var message = { interactions: questions.map(function (q) { return record(q, responses[q.id]); }) };
+    var message = { submitted: true, interactions: questions.map(function (q) { return record(q, responses[q.id]); }) };
     if (quiz.mode === 'assessment') {
       state.c = percentage(questions, responses);
       state.p = state.c >= passMark ? 1 : 0;

@@ -57,22 +57,36 @@ function lmsPage(standard) {
     ? ['LMSInitialize', 'LMSFinish', 'LMSGetValue', 'LMSSetValue', 'LMSCommit']
     : ['Initialize', 'Terminate', 'GetValue', 'SetValue', 'Commit'];
   const lastError = standard === 'scorm12' ? 'LMSGetLastError' : 'GetLastError';
+  const setName = standard === 'scorm12' ? 'LMSSetValue' : 'SetValue';
+  const finishName = standard === 'scorm12' ? 'LMSFinish' : 'Terminate';
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Test LMS</title><link rel="icon" href="data:,">
 <script src="/lms/scorm-again.js"></script></head><body>
 <script>
-  const initial = JSON.parse(new URLSearchParams(location.search).get('cmi') || '{}');
+  const query = new URLSearchParams(location.search);
+  const initial = JSON.parse(query.get('cmi') || '{}');
+  // Elements whose first write the LMS refuses (as an LMS that rejects a value does), for fault tests.
+  const refuseOnce = new Set(JSON.parse(query.get('refuse') || '[]'));
+  // How many times the finish call fails (a general failure) before the LMS takes it.
+  let failFinish = Number(query.get('failFinish'));
   const api = new ${klass}({ logLevel: 5, autocommit: false, lmsCommitUrl: location.origin + '/lms/commit' });
   if (Object.keys(initial).length) api.loadFromJSON(initial);
   window.calls = [];
   for (const name of ${JSON.stringify(methods)}) {
     const real = api[name].bind(api);
     api[name] = function (...args) {
+      if ((name === '${setName}' && refuseOnce.delete(args[0])) || (name === '${finishName}' && failFinish-- > 0)) {
+        window.calls.push({ name, args, result: 'false', error: '101', at: Date.now() });
+        return 'false';
+      }
       const result = real(...args);
-      window.calls.push({ name, args, result: String(result), error: String(api.${lastError}()) });
+      window.calls.push({ name, args, result: String(result), error: String(api.${lastError}()), at: Date.now() });
       return result;
     };
   }
-  window.${api} = api;
+  // An LMS may add its API only after the content has started loading.
+  const apiDelay = Number(query.get('apiDelay'));
+  if (apiDelay) setTimeout(() => { window.${api} = api; }, apiDelay);
+  else window.${api} = api;
 </script>
 <iframe id="sco" style="width:1000px;height:700px"></iframe>
 <script>
@@ -139,11 +153,15 @@ export async function launchBrowser() {
 }
 
 /**
- * Opens the LMS page with optional initial CMI data; collects console errors and any request
- * that leaves the server.
+ * Opens the LMS page with optional initial CMI data (and, for fault tests, elements whose first
+ * write is refused, a delay before the API appears and a number of failing finishes); collects
+ * console errors and any request that leaves the server.
  */
-export async function openLms(browser, server, cmi = {}, launch = 'index.html') {
-  return openPage(browser, server, `/lms/?cmi=${encodeURIComponent(JSON.stringify(cmi))}&launch=${encodeURIComponent(launch)}`);
+export async function openLms(browser, server, cmi = {}, launch = 'index.html', { refuse = [], apiDelay = 0, failFinish = 0 } = {}) {
+  const query = new URLSearchParams({
+    cmi: JSON.stringify(cmi), launch, refuse: JSON.stringify(refuse), apiDelay: String(apiDelay), failFinish: String(failFinish),
+  });
+  return openPage(browser, server, `/lms/?${query}`);
 }
 
 /** Opens `path` on the test server, recording console errors and requests that leave it. */

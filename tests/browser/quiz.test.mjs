@@ -24,11 +24,11 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-async function withLms(name, cmi, body) {
+async function withLms(name, cmi, body, refuse = []) {
   const standard = name === 'objectives' ? 'scorm2004' : name;
   const server = await startServer(packages[name], standard);
   try {
-    const session = await openLms(browser, server, cmi);
+    const session = await openLms(browser, server, cmi, 'index.html', { refuse });
     await body({ ...session, server, content: session.sco.frameLocator('#cp-frame'), pages: coursePages(packages[name]) });
     assert.deepEqual(session.problems, []);
     await session.page.close();
@@ -50,14 +50,17 @@ async function visitAll(sco, pages) {
   }
 }
 
-/** Answers every visible question of the assessment, then submits. */
+/** Answers every visible question of the assessment (question i rightly when `right(i)`, or all
+ * alike when `right` is a boolean), then submits; returns the score the results show. */
 async function takeAssessment(content, right) {
+  const isRight = typeof right === 'function' ? right : () => right;
   const data = await quizData(content);
   const ids = await visibleQuestions(content);
-  for (const id of ids) await answer(content, data.questions.find((q) => q.id === id), right);
+  for (const [i, id] of ids.entries()) await answer(content, data.questions.find((q) => q.id === id), isRight(i));
   await content.locator('.cp-submit').click();
   await content.locator('.cp-results').waitFor({ state: 'visible' });
-  return { data, ids };
+  const score = Number((await content.locator('.cp-results').textContent()).match(/Your score: ([\d.]+)%/)[1]);
+  return { data, ids, score };
 }
 
 const interactionsOf = (cmi) => Object.values(cmi.interactions);
@@ -67,7 +70,14 @@ for (const standard of ['scorm12', 'scorm2004']) {
     await withLms(standard, {}, async ({ sco, content, page, server, pages }) => {
       await visitAll(sco, pages);
       await goTo(sco, FINAL);
+      const before = (await page.evaluate(() => window.calls)).length;
       const { data, ids } = await takeAssessment(content, true);
+      const during = (await page.evaluate(() => window.calls)).slice(before);
+      const commits = during.filter((c) => c.name === STANDARDS[standard].commit).length;
+      const seconds = (during.at(-1).at - during[0].at) / 1000;
+      // Answers are batched, one commit every 3 s at most; the submission commits at once
+      // (in 1.2 twice: the final status, then the score).
+      assert.ok(commits <= Math.ceil(seconds / 3) + 2, `${commits} commits in ${seconds} s of answering`);
       assert.equal(ids.length, 12, 'twelve questions drawn');
       assert.equal(data.questions.length, 18, 'from a bank of eighteen');
       assert.ok(new Set(ids.map((id) => data.questions.find((q) => q.id === id).kind)).size >= 5, 'at least five question types');
@@ -107,6 +117,34 @@ for (const standard of ['scorm12', 'scorm2004']) {
     });
   });
 }
+
+for (const standard of ['scorm12', 'scorm2004']) {
+  test(`${standard}: one interaction the LMS refuses loses no later answer`, async () => {
+    await withLms(standard, {}, async ({ sco, content, page, server }) => {
+      await waitForPage(sco, coursePages(packages[standard])[0]);
+      await goTo(sco, FINAL);
+      const { ids } = await takeAssessment(content, true);
+      await closeSco(page, STANDARDS[standard].finish);
+      const { cmi } = server.commits.at(-1);
+      // The refused first record is dropped; the next index comes from the LMS's _count again.
+      assert.deepEqual(interactionsOf(cmi).map((i) => i.id), ids.slice(1));
+    }, ['cmi.interactions.0.id']);
+  });
+}
+
+test('scorm2004: scaled scores are exact to their four decimals', async () => {
+  await withLms('scorm2004', {}, async ({ sco, content, page, server }) => {
+    await waitForPage(sco, coursePages(packages.scorm2004)[0]);
+    await goTo(sco, FINAL);
+    // Two right of twelve, weights aside, is not a round fraction.
+    const { score } = await takeAssessment(content, (i) => i < 2);
+    await closeSco(page, STANDARDS.scorm2004.finish);
+    const { cmi } = server.commits.at(-1);
+    assert.equal(cmi.score.raw, String(score));
+    assert.equal(cmi.score.scaled, String(Math.round(score * 100) / 10000));
+    assert.match(cmi.score.scaled, /^0\.\d{1,4}$/, `no floating-point noise: ${cmi.score.scaled}`);
+  });
+});
 
 test('scorm12: wrong answers fail, and three attempts exhaust the assessment', async () => {
   await withLms('scorm12', {}, async ({ sco, content, page, server }) => {

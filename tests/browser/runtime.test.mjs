@@ -81,6 +81,31 @@ for (const [standard, s] of Object.entries(STANDARDS)) {
   });
 }
 
+for (const held of ['passed', 'failed']) {
+  test(`scorm12: a ${held} the LMS holds is kept when the course's saved state is gone`, async () => {
+    const dir = buildAndUnpack(sampleCourse, 'scorm12');
+    const pages = coursePages(dir);
+    const server = await startServer(dir, 'scorm12');
+    try {
+      // What an LMS hands back after an update that the saved state no longer matches.
+      const opened = await openLms(browser, server, { core: { entry: 'resume', lesson_status: held, lesson_location: pages[1] }, suspend_data: '1|stale|AA' });
+      await waitForPage(opened.sco, pages[1]);
+      for (const id of pages.slice(2)) {
+        await opened.sco.locator('#cp-next').click();
+        await waitForPage(opened.sco, id);
+      }
+      await closeSco(opened.page, 'LMSFinish');
+      const statuses = (await opened.page.evaluate(() => window.calls))
+        .filter((c) => c.name === 'LMSSetValue' && c.args[0] === 'cmi.core.lesson_status').map((c) => c.args[1]);
+      assert.deepEqual(statuses, [], `the status is never rewritten: ${statuses}`);
+      assert.equal(server.commits.at(-1).cmi.core.lesson_status, held);
+      await opened.page.close();
+    } finally {
+      await server.close();
+    }
+  });
+}
+
 test('scorm12 with one SCO per module: the module SCO tracks only its own pages', async () => {
   const dir = buildAndUnpack(sampleCourse, 'scorm12', ['--sco-per-module']);
   const modulePages = coursePages(dir).filter((id) => id.startsWith('corruption-risk-mapping/'));
