@@ -183,9 +183,10 @@ export async function currentPageId(sco) {
   return sco.frameLocator('#cp-frame').locator('html').getAttribute('data-page');
 }
 
-/** Waits until the content frame shows `id`. */
+/** Waits until the content frame shows `id` and the launch page has taken it as the current page. */
 export async function waitForPage(sco, id) {
   await sco.frameLocator('#cp-frame').locator(`html[data-page="${id}"]`).waitFor({ state: 'attached' });
+  await sco.locator(`#cp-menu a[data-page="${id}"][aria-current="page"]`).waitFor({ state: 'attached' });
 }
 
 /** Closes the SCO as an LMS does (the frame goes away) and waits for the session to end. */

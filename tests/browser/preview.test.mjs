@@ -39,6 +39,9 @@ test('preview: live reload, error overlay, LMS panel, relaunch and standards', a
     await page.goto(preview.origin);
     const content = page.frameLocator('#pv-frame').frameLocator('#cp-frame');
     await content.locator('h1', { hasText: 'Welcome to the course' }).waitFor();
+    // The launch page has taken the first page as the current one: Next goes on from it.
+    const onFirstPage = () => page.frameLocator('#pv-frame').locator('#cp-menu a[aria-current="page"][data-page="introduction/welcome"]').waitFor({ state: 'attached' });
+    await onFirstPage();
 
     // The panel shows what the LMS recorded, and follows navigation.
     await page.locator('#pv-status', { hasText: 'incomplete' }).waitFor();
@@ -79,6 +82,7 @@ test('preview: live reload, error overlay, LMS panel, relaunch and standards', a
     await page.locator('#pv-calls li', { hasText: 'Initialize("") → "true"' }).waitFor();
     await page.locator('#pv-suspend', { hasText: 'of 64000 characters' }).waitFor();
     assert.match(await page.locator('#pv-status').textContent(), /incomplete/);
+    await onFirstPage();
     await page.frameLocator('#pv-frame').locator('#cp-next').click();
     await page.locator('#pv-location', { hasText: 'introduction/what-is-internal-risk' }).waitFor();
     await page.locator('#pv-reset').click();

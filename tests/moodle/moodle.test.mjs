@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { coursepackBinary, scratchDir, sampleCourse, launchBrowser } from '../browser/harness.mjs';
+import { coursepackBinary, scratchDir, sampleCourse, launchBrowser, waitForPage } from '../browser/harness.mjs';
 import { quizData, visibleQuestions, answer } from '../browser/quiz-helpers.mjs';
 import { missingPrerequisites, moodleTarballs, startPostgres, startSite, STUDENT } from './moodle.mjs';
 
@@ -139,12 +139,6 @@ async function enter(site, cmid) {
   await Promise.all([page.waitForURL(/\/mod\/scorm\/player\.php/), page.click('#n')]);
   const sco = page.frameLocator('#scorm_object');
   return { page, sco, content: sco.frameLocator('#cp-frame') };
-}
-
-/** Waits until the SCO shows page `id` and the launch page has taken it as the current page. */
-async function waitForPage(sco, id) {
-  await sco.frameLocator('#cp-frame').locator(`html[data-page="${id}"]`).waitFor({ state: 'attached', timeout: 20000 });
-  await sco.locator(`#cp-menu a[data-page="${id}"][aria-current="page"]`).waitFor({ state: 'attached' });
 }
 
 /** Goes through pages `ids` with Next from the first, calling `atPage(id)` on each. */
