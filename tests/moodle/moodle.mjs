@@ -6,6 +6,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, openSync } from 'node:fs';
 import { join, resolve, dirname, basename } from 'node:path';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { repo } from '../browser/harness.mjs';
@@ -20,6 +21,26 @@ export function moodleTarballs() {
   const folder = resolve(process.env.COURSEPACK_MOODLE || join(repo, '..', 'shared', 'moodle'));
   const found = existsSync(folder) ? readdirSync(folder).filter((f) => /^moodle-.*\.tar\.xz$/.test(f)).sort() : [];
   return { folder, tarballs: found.map((f) => join(folder, f)) };
+}
+
+/**
+ * The sites' outgoing proxy: every request Moodle's server side tries to send beyond
+ * 127.0.0.1 arrives here (Moodle's curl goes through its proxy setting), is refused and
+ * recorded.
+ */
+export async function startOutsideRecorder() {
+  const requests = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(403);
+    res.end();
+  });
+  server.on('connect', (req, socket) => {
+    requests.push(`CONNECT ${req.url}`);
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { port: server.address().port, requests, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 /** What is missing to run the suite, as sentences for the person running it; empty when nothing is. */
@@ -61,10 +82,11 @@ export function startPostgres() {
 }
 
 /**
- * One Moodle site from `tarball`, under `work`, served on `port`. A site already installed
- * there (the same data root and database) is reused; `keep` leaves it for the next run.
+ * One Moodle site from `tarball`, under `work`, served on `port`, sending anything outgoing
+ * to the proxy on `proxyPort`. A site already installed there (the same data root and
+ * database) is reused; `keep` leaves it for the next run.
  */
-export async function startSite(tarball, { work, port, keep }) {
+export async function startSite(tarball, { work, port, keep, proxyPort }) {
   const release = basename(tarball).replace(/^moodle-|\.tar\.xz$/g, '');
   const slug = release.replace(/[^0-9a-z]/gi, '');
   const root = join(work, `moodle-${slug}`);
@@ -98,7 +120,7 @@ export async function startSite(tarball, { work, port, keep }) {
     const { stdout } = await run('php', [join(here, 'site.php'), code, ...args.map(String)], { maxBuffer: 64 << 20 });
     return JSON.parse(stdout);
   };
-  Object.assign(site, await site.php('setup'));
+  Object.assign(site, await site.php('setup', proxyPort));
   writeFileSync(log, '');
   if (await answers(wwwroot)) throw new Error(`port ${port} is already in use: stop what listens there`);
   const server = spawn('php', ['-d', 'max_input_vars=5000', '-d', 'memory_limit=512M', '-d', 'post_max_size=256M',
@@ -110,7 +132,9 @@ export async function startSite(tarball, { work, port, keep }) {
     detached: true,
   });
   const stopServer = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ } };
+  // Also when the suite is interrupted: a signal then ends the process through its exit handlers.
   process.once('exit', stopServer);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
   await waitForServer(wwwroot, server);
   site.stop = () => {
     stopServer();

@@ -2,7 +2,7 @@
 // The Moodle side of the Moodle suite: run with Moodle's CLI PHP against one installed site,
 // the way an administrator scripts a site. Every command prints one JSON document.
 //
-//   php site.php MOODLE_DIR setup                    site settings, a course with completion, a student
+//   php site.php MOODLE_DIR setup PROXYPORT          site settings, a course with completion, a student
 //   php site.php MOODLE_DIR add ZIP NAME SETTINGS    a SCORM activity from ZIP, as the upload form adds it
 //   php site.php MOODLE_DIR update CMID ZIP          replace the activity's package ("Package file")
 //   php site.php MOODLE_DIR record CMID              what Moodle stored for the student
@@ -31,7 +31,7 @@ const STUDENT = 'learner';
 // Anything Moodle prints while working (notices, parser warnings) is part of the answer.
 ob_start();
 $result = match ($command) {
-    'setup' => setup_site(),
+    'setup' => setup_site((int) $args[0]),
     'add' => add_activity($args[0], $args[1], json_decode($args[2], true, 8, JSON_THROW_ON_ERROR)),
     'update' => update_package((int) $args[0], $args[1]),
     'record' => read_record((int) $args[0]),
@@ -40,8 +40,13 @@ $result = match ($command) {
 $result['printed'] = trim(ob_get_clean());
 echo json_encode($result, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";
 
-function setup_site(): array {
+/** Site settings for the suite; anything the server tries to fetch from outside goes to the proxy on `$proxyport`. */
+function setup_site(int $proxyport): array {
     global $DB, $CFG;
+    set_config('proxyhost', '127.0.0.1');
+    set_config('proxyport', $proxyport);
+    set_config('proxytype', 'HTTP');
+    set_config('proxybypass', 'localhost, 127.0.0.1');
     set_config('enablecompletion', 1);
     $DB->set_field('tool_usertours_tours', 'enabled', 0);
     // The MathJax filter loads its script from a CDN; these tests run offline.
