@@ -330,7 +330,7 @@
     }
     notice(strings.save_failed);
     var delay = RETRY_MS[Math.min(failedCommits++, RETRY_MS.length - 1)];
-    retryTimer = setTimeout(function () { if (!finished) save(); }, delay);
+    retryTimer = setTimeout(save, delay); // finish() clears it
     return false;
   }
 
@@ -453,7 +453,6 @@
       interactionCount = lmsInteractionCount();
       return;
     }
-    interactionCount = n + 1;
     put('type', type);
     if (!v12 && r.description) put('description', cap(r.description.replace(/^\{+/, ''), 250));
     var given = response(r.response);
@@ -476,7 +475,7 @@
     var now = new Date();
     if (v12) put('time', pad(now.getHours(), 2) + ':' + pad(now.getMinutes(), 2) + ':' + pad(now.getSeconds(), 2));
     else put('timestamp', new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 19));
-    if (refused) interactionCount = lmsInteractionCount();
+    interactionCount = refused ? lmsInteractionCount() : n + 1;
   }
 
   /** Reports an assessment page's result as an objective, when the course asks for objectives. */
@@ -521,7 +520,7 @@
    * failed Terminate/LMSFinish is tried again at once, twice. Returns whether the session ended.
    */
   function finish() {
-    if (finished || !lms) return finished;
+    if (finished || !lms) return true; // nothing (more) to end
     clearTimeout(batchTimer);
     clearTimeout(retryTimer);
     if (!reviewOnly) {

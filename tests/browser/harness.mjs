@@ -37,14 +37,19 @@ export function scratchDir(purpose) {
   return dir;
 }
 
-/** Builds `course` for `standard` and unpacks it; returns the package folder. */
-export function buildAndUnpack(course, standard, extraArgs = []) {
+/** Builds `course` for `standard` and unpacks it; returns the zip and the package folder. */
+export function buildPackage(course, standard, extraArgs = []) {
   const out = scratchDir('browser');
   const stdout = execFileSync(coursepackBinary(), ['build', course, '--standard', standard, '-o', out, ...extraArgs], { encoding: 'utf8' });
   const zip = stdout.trim().split(/\s+/)[0];
   const dir = join(out, 'unpacked');
   execFileSync('python3', ['-m', 'zipfile', '-e', zip, dir]);
-  return dir;
+  return { zip, dir };
+}
+
+/** Builds `course` for `standard` and unpacks it; returns the package folder. */
+export function buildAndUnpack(course, standard, extraArgs = []) {
+  return buildPackage(course, standard, extraArgs).dir;
 }
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8' };
@@ -57,8 +62,6 @@ function lmsPage(standard) {
     ? ['LMSInitialize', 'LMSFinish', 'LMSGetValue', 'LMSSetValue', 'LMSCommit']
     : ['Initialize', 'Terminate', 'GetValue', 'SetValue', 'Commit'];
   const lastError = standard === 'scorm12' ? 'LMSGetLastError' : 'GetLastError';
-  const setName = standard === 'scorm12' ? 'LMSSetValue' : 'SetValue';
-  const finishName = standard === 'scorm12' ? 'LMSFinish' : 'Terminate';
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Test LMS</title><link rel="icon" href="data:,">
 <script src="/lms/scorm-again.js"></script></head><body>
 <script>
@@ -74,7 +77,7 @@ function lmsPage(standard) {
   for (const name of ${JSON.stringify(methods)}) {
     const real = api[name].bind(api);
     api[name] = function (...args) {
-      if ((name === '${setName}' && refuseOnce.delete(args[0])) || (name === '${finishName}' && failFinish-- > 0)) {
+      if ((name === '${STANDARDS[standard].set}' && refuseOnce.delete(args[0])) || (name === '${STANDARDS[standard].finish}' && failFinish-- > 0)) {
         window.calls.push({ name, args, result: 'false', error: '101', at: Date.now() });
         return 'false';
       }

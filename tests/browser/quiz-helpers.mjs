@@ -62,3 +62,20 @@ export async function answer(content, q, right) {
       throw new Error(`unknown kind ${q.kind}`);
   }
 }
+
+/**
+ * Answers every visible question of the assessment (question i rightly when `right(i)`, or all
+ * alike when `right` is a boolean), then submits; returns the answer keys, the questions drawn
+ * and the score the results show.
+ */
+export async function takeAssessment(content, right) {
+  const isRight = typeof right === 'function' ? right : () => right;
+  await content.locator('.cp-quiz-status').filter({ hasText: /^Attempt / }).waitFor();
+  const data = await quizData(content);
+  const ids = await visibleQuestions(content);
+  for (const [i, id] of ids.entries()) await answer(content, data.questions.find((q) => q.id === id), isRight(i));
+  await content.locator('.cp-submit').click();
+  await content.locator('.cp-results').waitFor({ state: 'visible' });
+  const score = Number((await content.locator('.cp-results').textContent()).match(/Your score: ([\d.]+)%/)[1]);
+  return { data, ids, score };
+}

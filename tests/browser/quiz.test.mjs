@@ -7,7 +7,7 @@ import {
   buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, sampleCourse,
   STANDARDS, assertCleanSession, scratchDir,
 } from './harness.mjs';
-import { quizData, visibleQuestions, answer } from './quiz-helpers.mjs';
+import { quizData, visibleQuestions, answer, takeAssessment } from './quiz-helpers.mjs';
 
 const FINAL = 'final-assessment/final-assessment';
 const SURVEY = 'final-assessment/integrity-survey';
@@ -48,19 +48,6 @@ async function visitAll(sco, pages) {
     await sco.locator('#cp-next').click();
     await waitForPage(sco, id);
   }
-}
-
-/** Answers every visible question of the assessment (question i rightly when `right(i)`, or all
- * alike when `right` is a boolean), then submits; returns the score the results show. */
-async function takeAssessment(content, right) {
-  const isRight = typeof right === 'function' ? right : () => right;
-  const data = await quizData(content);
-  const ids = await visibleQuestions(content);
-  for (const [i, id] of ids.entries()) await answer(content, data.questions.find((q) => q.id === id), isRight(i));
-  await content.locator('.cp-submit').click();
-  await content.locator('.cp-results').waitFor({ state: 'visible' });
-  const score = Number((await content.locator('.cp-results').textContent()).match(/Your score: ([\d.]+)%/)[1]);
-  return { data, ids, score };
 }
 
 const interactionsOf = (cmi) => Object.values(cmi.interactions);

@@ -6,11 +6,10 @@
 // suspend_data and interactions. Under CI=true a site that cannot be installed fails the suite.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { coursepackBinary, scratchDir, sampleCourse, launchBrowser, waitForPage } from '../browser/harness.mjs';
-import { quizData, visibleQuestions, answer } from '../browser/quiz-helpers.mjs';
+import { buildPackage, coursePages, scratchDir, sampleCourse, launchBrowser, waitForPage } from '../browser/harness.mjs';
+import { quizData, visibleQuestions, answer, takeAssessment } from '../browser/quiz-helpers.mjs';
 import { missingPrerequisites, moodleTarballs, startOutsideRecorder, startPostgres, startSite, STUDENT } from './moodle.mjs';
 
 const FINAL = 'final-assessment/final-assessment';
@@ -78,16 +77,12 @@ async function loggedIn(site) {
 // ---------------------------------------------------------------------------------------
 // Packages
 
-/** Builds `course` for `standard`; returns the zip and its page ids in course order. */
+/** Builds `course` for `standard`; returns the zip, its page ids in course order and its manifest's item tree. */
 function build(course, standard, extra = []) {
-  const out = scratchDir('moodle-build');
-  const stdout = execFileSync(coursepackBinary(), ['build', course, '--standard', standard, '-o', out, ...extra], { encoding: 'utf8' });
-  const zip = stdout.trim().split(/\s+/)[0];
-  const index = execFileSync('unzip', ['-p', zip, 'index.html'], { encoding: 'utf8' });
-  const data = JSON.parse(index.match(/<script type="application\/json" id="cp-data">([\s\S]*?)<\/script>/)[1]);
-  const manifest = execFileSync('unzip', ['-p', zip, 'imsmanifest.xml'], { encoding: 'utf8' });
+  const { zip, dir } = buildPackage(course, standard, extra);
+  const manifest = readFileSync(join(dir, 'imsmanifest.xml'), 'utf8');
   const items = [...manifest.matchAll(/<(?:item|organization) identifier="([^"]+)"[^>]*>\s*<title>([^<]*)<\/title>/g)].map((m) => [m[1], m[2]]);
-  return { zip, pages: data.pages.map((p) => p.id), items };
+  return { zip, pages: coursePages(dir), items };
 }
 
 /** A copy of the sample course without its assessment module: a course of pages only. */
@@ -159,18 +154,6 @@ async function goTo(sco, id) {
   if (!await link.isVisible()) await sco.locator('#cp-menu-toggle').click();
   await link.click();
   await waitForPage(sco, id);
-}
-
-/** Answers the visible assessment questions (rightly when `right(i)`), submits, returns the score shown. */
-async function takeAssessment(content, right) {
-  await content.locator('.cp-quiz-status').filter({ hasText: /^Attempt / }).waitFor();
-  const data = await quizData(content);
-  const ids = await visibleQuestions(content);
-  for (const [i, id] of ids.entries()) await answer(content, data.questions.find((q) => q.id === id), right(i));
-  await content.locator('.cp-submit').click();
-  await content.locator('.cp-results').waitFor({ state: 'visible' });
-  const shown = (await content.locator('.cp-results').textContent()).match(/Your score: ([\d.]+)%/);
-  return { data, ids, score: Number(shown[1]) };
 }
 
 /** A value as Moodle's player API (on the player page) hands it to the SCO. */
