@@ -338,6 +338,9 @@ pub struct ModuleConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    /// The page's identity, when it must outlive a rename of its file: learners' saved
+    /// progress and the LMS's records follow it.
+    pub id: Option<String>,
     pub title: Option<String>,
     pub description: Option<String>,
     /// `assessment = true`, or an `[assessment]` table of settings: a graded assessment page.

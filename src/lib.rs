@@ -22,6 +22,7 @@ pub mod package;
 pub mod preview;
 pub mod quiz;
 pub mod render;
+pub mod slots;
 pub mod slug;
 pub mod templates;
 pub mod translate;

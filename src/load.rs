@@ -6,6 +6,7 @@ use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::lock;
 use crate::model::{Course, Module, Page, page_href};
+use crate::slots::{LOCK_FILE, Slots};
 use crate::slug::{distinct_slug, slugify, split_order_prefix};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -40,9 +41,9 @@ impl PageFiles {
         lock(&self.pages).clear();
     }
 
-    fn get(&self, source: &str, stamp: FileStamp, id: &str) -> Option<Page> {
+    fn get(&self, source: &str, stamp: FileStamp, href: &str) -> Option<Page> {
         match lock(&self.pages).get(source) {
-            Some((seen, page)) if *seen == stamp && page.id == id => Some(page.clone()),
+            Some((seen, page)) if *seen == stamp && page.href == href => Some(page.clone()),
             _ => None,
         }
     }
@@ -106,18 +107,30 @@ pub fn load_course_cached(
         listings.push(list_module(&root, &name, slug, rest, diagnostics)?);
     }
     let modules = load_pages(&root, listings, diagnostics, cache)?;
+    check_page_ids(&modules, diagnostics);
     if modules.iter().all(|m| m.page_files == 0) {
         diagnostics.push(
             Diagnostic::error(COURSE_FILE, None, "the course has no pages")
                 .with_help("add a module folder such as `01-introduction/` holding a page such as `01-welcome.md`"),
         );
     }
+    let lock = load_lock(&root, diagnostics)?;
     Ok(Course {
         root,
         config,
         strings,
         modules,
+        lock,
     })
+}
+
+/// The course's saved-state slots from `coursepack.lock`, when it has one that reads.
+fn load_lock(root: &Path, diagnostics: &mut Diagnostics) -> Result<Option<Slots>> {
+    if !root.join(LOCK_FILE).exists() {
+        return Ok(None);
+    }
+    let parsed = read_text(root, LOCK_FILE)?.and_then(|text| Slots::parse(&text));
+    Ok(parsed.map_err(|problem| diagnostics.push(problem)).ok())
 }
 
 /// The slug `source` gets among those already `taken` (see [`distinct_slug`]). A suffixed
@@ -272,8 +285,8 @@ fn load_pages(
                 return load_page(root, module_slug, source, page_slug);
             };
             let stamp = stamp(&root.join(&source));
-            let id = format!("{module_slug}/{page_slug}");
-            if let Some(page) = stamp.and_then(|stamp| cache.get(&source, stamp, &id)) {
+            let href = page_href(module_slug, &page_slug);
+            if let Some(page) = stamp.and_then(|stamp| cache.get(&source, stamp, &href)) {
                 return Ok(Ok(page));
             }
             let page = load_page(root, module_slug, source, page_slug)?;
@@ -304,6 +317,20 @@ fn load_pages(
     Ok(modules)
 }
 
+/// Two pages with one id would share their learners' saved progress and LMS records: the
+/// second is told, whichever of them took the id with `id:`.
+fn check_page_ids(modules: &[Module], diagnostics: &mut Diagnostics) {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for page in modules.iter().flat_map(|m| &m.pages) {
+        if let Some(first) = seen.insert(&page.id, &page.source) {
+            diagnostics.push(
+                Diagnostic::error(&page.source, None, format!("page id `{}` is already the id of `{first}`", page.id))
+                    .with_help("page ids must be unique in the course: change or remove `id:` in the front matter of one of them"),
+            );
+        }
+    }
+}
+
 /// Reads one page: its text and front matter.
 fn load_page(
     root: &Path,
@@ -331,8 +358,16 @@ fn load_page(
             "a survey is never scored: keep `survey = true` or `assessment`, not both",
         )));
     }
+    let id = match front.id {
+        Some(id) if !is_page_id(&id) => {
+            return Ok(Err(Diagnostic::error(&source, None, format!("page id `{id}` is not a valid identifier"))
+                .with_help("use lower-case ASCII letters, digits, `-` and `_`, in at most two parts joined by `/`, e.g. `id: introduction/welcome`")));
+        }
+        Some(id) => id,
+        None => format!("{module_slug}/{page_slug}"),
+    };
     Ok(Ok(Page {
-        id: format!("{module_slug}/{page_slug}"),
+        id,
         href: page_href(module_slug, &page_slug),
         slug: page_slug,
         source,
@@ -343,6 +378,19 @@ fn load_page(
         markdown: page_source.body.into(),
         body_line_offset: page_source.body_line_offset,
     }))
+}
+
+/// An explicit page id: the shape of the ids pages get from their file names, so that a page
+/// renamed can keep the id it had (`module/page`).
+fn is_page_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('/').collect();
+    parts.len() <= 2
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        })
 }
 
 /// Entries of `folder` (relative to the root) that carry an order prefix, in course order:

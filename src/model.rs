@@ -12,6 +12,8 @@ pub struct Course {
     /// The player's UI strings in the course's language.
     pub strings: crate::i18n::UiStrings,
     pub modules: Vec<Module>,
+    /// The saved-state slots of the last build (`coursepack.lock`), when the course has them.
+    pub lock: Option<crate::slots::Slots>,
 }
 
 #[derive(Debug)]

@@ -5,7 +5,8 @@ use super::{Output, human_size};
 use crate::archive::ZipJob;
 use crate::cli::BuildArgs;
 use crate::package::{Content, PackageFiles, PackageOptions, Standard};
-use anyhow::Result;
+use crate::slots::{LOCK_FILE, Slots};
+use anyhow::{Context as _, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -13,6 +14,33 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
+
+/// Writes the course's saved-state slots, whole or not at all.
+fn save_lock(root: &Path, slots: &Slots) -> Result<()> {
+    let path = root.join(LOCK_FILE);
+    let mut file = crate::archive::temporary_output(&path, ".lock")?;
+    std::io::Write::write_all(&mut file, slots.to_lock().as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn describe_lock_change(before: Option<&Slots>, after: &Slots) -> String {
+    let Some(before) = before else {
+        return format!(
+            "made, with slots for {} pages and {} questions: commit it beside course.toml",
+            after.pages.len(),
+            after.questions.len()
+        );
+    };
+    format!(
+        "{} new page slots and {} new question slots: commit it with this version",
+        after.pages.len() - before.pages.len(),
+        after.questions.len() - before.questions.len()
+    )
+}
 
 /// Packages with more input than this show a progress bar on a terminal: about a second's work.
 const PROGRESS_BAR_BYTES: u64 = 100 << 20;
@@ -170,6 +198,23 @@ fn build_course(
                 files.len(),
                 started.elapsed().as_secs_f64()
             )?;
+        }
+    }
+    let slots = &prepared.rendered.slots;
+    if prepared.course.lock.as_ref() != Some(slots) {
+        let root = &prepared.course.root;
+        match save_lock(root, slots) {
+            Ok(()) if !output.quiet => writeln!(
+                report.stderr,
+                "{}: {}",
+                root.join(LOCK_FILE).display(),
+                describe_lock_change(prepared.course.lock.as_ref(), slots)
+            )?,
+            Ok(()) => {}
+            Err(err) => writeln!(
+                report.stderr,
+                "warning: {err:#}: the next build assigns the same slots, but commit the file once it can be written"
+            )?,
         }
     }
     // Freeing a large course's pages and file list takes milliseconds (6 ms for 1,000 pages)

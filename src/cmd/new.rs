@@ -50,6 +50,11 @@ pub fn run(args: &NewArgs, output: Output) -> Result<ExitCode> {
         std::fs::write(&path, content)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    // The course starts with its lock, empty: each page and question gets its slot at the
+    // first build, and `check` has nothing to warn about.
+    let lock = dir.join(crate::slots::LOCK_FILE);
+    std::fs::write(&lock, crate::slots::Slots::assign(None, [], []).to_lock())
+        .with_context(|| format!("cannot write {}", lock.display()))?;
     if !output.quiet {
         let shown = dir.display();
         println!("{shown}: new course \"{title}\"");

@@ -9,11 +9,12 @@ use crate::lock;
 use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
 use crate::model::{Course, file_href, relative_url};
 use crate::package::Standard;
+use crate::slots::{LOCK_FILE, Slots};
 use crate::templates::describe_tera_error;
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasher;
 use tera::{Context, Tera};
 
@@ -22,6 +23,8 @@ pub struct RenderedCourse {
     pub pages: Vec<RenderedPage>,
     /// Course-relative paths of every file to package (referenced, included, logo).
     pub files: BTreeSet<String>,
+    /// Where each page and question keeps its state in the learner's saved state.
+    pub slots: Slots,
 }
 
 pub struct RenderedPage {
@@ -130,6 +133,7 @@ pub struct CheckedCourse {
     quizzes: Vec<Option<quiz::PageQuiz>>,
     /// Course-relative paths of every file to package (referenced, included, logo).
     pub files: BTreeSet<String>,
+    pub slots: Slots,
 }
 
 /// Stage two: the checks that need every page's body from [`render_bodies`], and the list of
@@ -141,6 +145,7 @@ pub fn check_course(
 ) -> Result<CheckedCourse> {
     check_anchors(course, &bodies, diagnostics);
     let quizzes = quiz::gather_quizzes(course, &mut bodies, diagnostics);
+    let slots = assign_slots(course, &quizzes, diagnostics);
     let mut files = BTreeSet::new();
     let mut titles = Vec::with_capacity(bodies.len());
     for (page, body) in course.pages().zip(&mut bodies) {
@@ -181,7 +186,59 @@ pub fn check_course(
         titles,
         quizzes,
         files,
+        slots,
     })
+}
+
+/// The saved-state slots of this version: the lock's, and new ones for new pages and
+/// questions. A new page id while ids of the lock are gone is most often a page renamed
+/// without `id:`, which drops learners' progress on it: the designer is told.
+fn assign_slots(
+    course: &Course,
+    quizzes: &[Option<quiz::PageQuiz>],
+    diagnostics: &mut Diagnostics,
+) -> Slots {
+    let questions = quizzes
+        .iter()
+        .flatten()
+        .flat_map(|quiz| quiz.blocks.iter().flatten())
+        .filter_map(|q| q.id.as_deref());
+    let slots = Slots::assign(
+        course.lock.as_ref(),
+        course.pages().map(|p| p.id.as_str()),
+        questions,
+    );
+    let Some(lock) = &course.lock else {
+        if !course.root.join(LOCK_FILE).exists() {
+            diagnostics.push(
+                Diagnostic::warning(LOCK_FILE, None, "the course has no coursepack.lock yet")
+                    .with_help("`coursepack build` makes it: commit it beside course.toml, so that the next version keeps learners' saved progress. If a package of this course was published before, restore the file it was built with instead"),
+            );
+        }
+        return slots;
+    };
+    let current: HashSet<&str> = course.pages().map(|p| p.id.as_str()).collect();
+    let gone: Vec<&str> = lock
+        .pages
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !current.contains(id))
+        .collect();
+    if gone.is_empty() {
+        return slots;
+    }
+    let known: HashSet<&str> = lock.pages.iter().map(String::as_str).collect();
+    let mut shown: Vec<String> = gone.iter().take(3).map(|id| format!("`{id}`")).collect();
+    if gone.len() > 3 {
+        shown.push(format!("{} more", gone.len() - 3));
+    }
+    for page in course.pages().filter(|p| !known.contains(p.id.as_str())) {
+        diagnostics.push(
+            Diagnostic::warning(&page.source, None, format!("page `{}` is new to coursepack.lock, and pages of the last version are gone ({})", page.id, shown.join(", ")))
+                .with_help("if this page is one of them renamed, keep its identity with `id: <old id>` in its front matter: learners' saved progress on it is dropped otherwise"),
+        );
+    }
+    slots
 }
 
 /// Stage three: the pages' bodies, with their quizzes, wrapped in the theme. `Err` is kept
@@ -197,7 +254,9 @@ pub fn render_course(
         titles,
         quizzes,
         files,
+        slots,
     } = checked;
+    let question_slots = slots.question_slots();
     let pages: Vec<_> = course.pages().collect();
     let mastery = *course.config.course.mastery_score.get_ref();
     let about = CourseAbout::new(course);
@@ -229,7 +288,14 @@ pub fn render_course(
                     let view = (&page.id, title, &page.description, &body.html);
                     // A quiz takes questions from other pages too (pools): all of them count.
                     let questions = page_quiz.as_ref().map(|quiz| {
-                        hash_json(&(quiz.mode, &quiz.blocks, &quiz.pool, &quiz.settings))
+                        let slots: Vec<Option<&usize>> = quiz
+                            .blocks
+                            .iter()
+                            .flatten()
+                            .chain(&quiz.pool)
+                            .map(|q| question_slots.get(q.id.as_deref().unwrap_or_default()))
+                            .collect();
+                        hash_json(&(quiz.mode, &quiz.blocks, &quiz.pool, &quiz.settings, slots))
                     });
                     let page_key = (&page.href, view, body.first_heading.is_some(), questions);
                     hash_of(&(about, mastery.to_bits(), page_key))
@@ -251,6 +317,7 @@ pub fn render_course(
                             page_quiz,
                             &body.html,
                             mastery,
+                            &question_slots,
                         )?;
                         (std::borrow::Cow::Owned(html), Some(data))
                     }
@@ -289,6 +356,7 @@ pub fn render_course(
     Ok(RenderedCourse {
         pages: rendered,
         files,
+        slots,
     })
 }
 
@@ -350,6 +418,7 @@ fn with_launch_data<T>(
 ) -> T {
     let titles: Vec<String> = rendered.pages.iter().map(|p| p.title.clone()).collect();
     let view = CourseView::new(course, &titles);
+    let page_slots = rendered.slots.page_slots();
     let data = RuntimeData {
         standard: standard.as_str(),
         course_id: course.config.id(),
@@ -357,12 +426,14 @@ fn with_launch_data<T>(
         resume_prompt: course.config.package.resume_prompt,
         completion: course.config.course.completion.as_str(),
         objectives: course.config.course.objectives,
+        lineage: &rendered.slots.lineage,
         pages: view
             .modules
             .iter()
             .flat_map(|m| {
-                m.pages.iter().map(move |p| RuntimePage {
+                m.pages.iter().map(|p| RuntimePage {
                     id: p.id,
+                    slot: page_slots[p.id],
                     href: p.href,
                     module: m.slug,
                     kind: p.kind,
@@ -594,12 +665,16 @@ struct RuntimeData<'a> {
     /// course.toml's completion rule.
     completion: &'a str,
     objectives: bool,
+    /// Which numbering of `slot`s a saved state must have been written in to be read.
+    lineage: &'a str,
     pages: Vec<RuntimePage<'a>>,
 }
 
 #[derive(Serialize)]
 struct RuntimePage<'a> {
     id: &'a str,
+    /// The page's place in the saved state (see `slots`).
+    slot: usize,
     href: &'a str,
     module: &'a str,
     /// `page`, `assessment` or `survey`.

@@ -190,6 +190,7 @@ pub fn render_page_quiz(
     quiz: &PageQuiz,
     html: &str,
     course_mastery: f64,
+    question_slots: &HashMap<&str, usize>,
 ) -> Result<(String, String)> {
     let mut html = html.to_string();
     let all: Vec<&Question> = quiz.blocks.iter().flatten().chain(&quiz.pool).collect();
@@ -234,7 +235,10 @@ pub fn render_page_quiz(
         mode: quiz.mode,
         pass_mark: settings.pass_mark.unwrap_or(course_mastery),
         settings: (quiz.mode == Mode::Assessment).then_some(&settings),
-        questions: all.iter().map(|q| QuestionKey::new(q)).collect(),
+        questions: all
+            .iter()
+            .map(|q| QuestionKey::new(q, question_slots))
+            .collect(),
     };
     Ok((html, super::script_json(&data)?))
 }
@@ -296,6 +300,8 @@ struct QuizData<'a> {
 #[serde(rename_all = "camelCase")]
 struct QuestionKey<'a> {
     id: &'a str,
+    /// The question's place in the page's saved state (see `slots`).
+    slot: usize,
     kind: Kind,
     weight: f64,
     /// Choice: indices of the correct options.
@@ -313,9 +319,11 @@ struct QuestionKey<'a> {
 }
 
 impl<'a> QuestionKey<'a> {
-    fn new(q: &'a Question) -> Self {
+    fn new(q: &'a Question, slots: &HashMap<&str, usize>) -> Self {
+        let id = q.id.as_deref().unwrap_or_default();
         QuestionKey {
-            id: q.id.as_deref().unwrap_or_default(),
+            id,
+            slot: slots[id],
             kind: q.kind,
             weight: q.weight,
             correct: q

@@ -57,89 +57,124 @@
 
   /* ---------------------------------------------------------------- suspend data */
 
-  // Visited pages are a bitset over the page ids in sorted order: sorting makes it survive a
-  // re-ordering of pages, and a fingerprint of the id list detects an added or removed page
-  // (the bitset is then dropped rather than misapplied). Base64url keeps it compact:
-  // 1,000 pages take 167 characters, far under SCORM 1.2's 4,096.
-  var sortedIds = pages.map(function (p) { return p.id; }).sort();
-  var fingerprint = (function () {
-    var hash = 0x811c9dc5;
-    var text = sortedIds.join('\n');
-    for (var i = 0; i < text.length; i++) {
-      hash ^= text.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    return hash.toString(36);
-  })();
+  // The saved state is `2|<lineage>|<visited pages>|<quiz states>`. Pages and questions are
+  // known by their slot, a small number the build gives each once and never reuses
+  // (coursepack.lock), so what a learner did stays with its page whatever a later version
+  // adds, removes, reorders or renames around it. Visited pages are a bitset over page slots
+  // in base64url (1,000 pages: 167 characters); quiz states are JSON keyed by page slot. A
+  // state of another lineage (a lock made anew, which numbers pages afresh) is dropped rather
+  // than applied to the wrong pages, and so is anything of a slot this version has no page for.
+  var bySlot = {};
+  pages.forEach(function (p) { bySlot[p.slot.toString(36)] = p; });
 
-  function encodeVisited(visited) {
-    var bytes = new Uint8Array(Math.ceil(sortedIds.length / 8));
-    sortedIds.forEach(function (id, i) {
-      if (visited[id]) bytes[i >> 3] |= 1 << (i & 7);
-    });
+  function toBase64url(bytes) {
     var binary = '';
     for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-    var bits = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    return '1|' + fingerprint + '|' + bits;
+    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   }
 
-  function decodeVisited(text) {
-    var visited = {};
-    var parts = String(text || '').split('|', 3);
-    if (parts[0] !== '1' || parts[1] !== fingerprint) return visited;
+  /** The bytes of a base64url text, as a binary string; empty when it is not base64url. */
+  function fromBase64url(text) {
     try {
-      var binary = atob(parts[2].replace(/-/g, '+').replace(/_/g, '/'));
-      sortedIds.forEach(function (id, i) {
-        if ((binary.charCodeAt(i >> 3) >> (i & 7)) & 1) visited[id] = true;
-      });
+      return atob(String(text).replace(/-/g, '+').replace(/_/g, '/'));
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function bitSet(binary, i) { return (binary.charCodeAt(i >> 3) >> (i & 7)) & 1; }
+
+  function encodeVisited() {
+    var size = pages.reduce(function (max, p) { return Math.max(max, p.slot + 1); }, 0);
+    var bytes = new Uint8Array(Math.ceil(size / 8));
+    pages.forEach(function (p) {
+      if (visited[p.id]) bytes[p.slot >> 3] |= 1 << (p.slot & 7);
+    });
+    return toBase64url(bytes);
+  }
+
+  /** Visited pages and quiz states by page id, from the saved text of this run-time or of version 1. */
+  function decodeSuspend(text) {
+    var parts = String(text || '').split('|');
+    var saved = { visited: {}, quizStates: {} };
+    if (parts[0] === '1') return decodeVersion1(parts, saved);
+    if (parts[0] !== '2' || parts[1] !== data.lineage || parts.length < 3) return saved;
+    var bits = fromBase64url(parts[2]);
+    pages.forEach(function (p) { if (bitSet(bits, p.slot)) saved.visited[p.id] = true; });
+    var states = parseStates(parts.slice(3).join('|'));
+    Object.keys(states).forEach(function (slot) {
+      if (bySlot[slot]) saved.quizStates[bySlot[slot].id] = states[slot];
+    });
+    return saved;
+  }
+
+  function parseStates(json) {
+    try {
+      var states = JSON.parse(json || '{}');
+      return states && typeof states === 'object' ? states : {};
     } catch (e) {
       return {};
     }
-    return visited;
   }
 
-  // Quiz pages keep their state (answers, attempt, score) after the visited pages, as JSON
-  // keyed by the page's place in the sorted ids: `1|fp|bits|{"k":{...}}`. When the whole no
-  // longer fits the standard's limit, details go first (option order, knowledge-check
-  // answers, answers of submitted attempts, answers in progress), never the limit.
+  /**
+   * Version 1 (packages before coursepack.lock) kept pages by their place in the sorted page
+   * ids, guarded by a fingerprint of that list: it is read when this version has the same
+   * pages, and the quiz script reads its page states by the same rule.
+   */
+  function decodeVersion1(parts, saved) {
+    var sortedIds = pages.map(function (p) { return p.id; }).sort();
+    var hash = 0x811c9dc5;
+    var list = sortedIds.join('\n');
+    for (var i = 0; i < list.length; i++) {
+      hash ^= list.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    if (parts[1] !== hash.toString(36) || parts.length < 3) return saved;
+    var bits = fromBase64url(parts[2]);
+    sortedIds.forEach(function (id, i) { if (bitSet(bits, i)) saved.visited[id] = true; });
+    var states = parseStates(parts.slice(3).join('|'));
+    Object.keys(states).forEach(function (k) {
+      var id = sortedIds[parseInt(k, 36)];
+      if (id) saved.quizStates[id] = states[k];
+    });
+    return saved;
+  }
+
+  // When everything no longer fits the standard's limit, details go first, page by page
+  // across the course: option orders, knowledge-check answers, answers of submitted attempts,
+  // answers in progress; then everything but the results of assessments and surveys, kept as
+  // `[attempt, score, passed]` (200 of them take about 3,000 characters). Each step returns
+  // the page's state cut down, or null to drop it.
   var DEGRADE = [
-    function (s) { delete s.o; },
-    function (s) { if (s.k) { delete s.k; delete s.r; } },
-    function (s) { if (s.s) delete s.r; },
-    function (s) { delete s.r; }
+    function (s) { delete s.o; return s; },
+    function (s) { return s.k ? null : s; },
+    function (s) { if (s.s) delete s.r; return s; },
+    function (s) { delete s.r; return s; },
+    function (s) {
+      if (s.s) return s.c === undefined ? [s.a] : [s.a, s.c, s.p];
+      // An attempt in progress: the one before it is the result.
+      return s.l ? [s.a - 1, s.l[0], s.l[1]] : null;
+    }
   ];
 
   function encodeSuspend(limit) {
-    var base = encodeVisited(visited);
+    var base = '2|' + data.lineage + '|' + encodeVisited();
     var states = {};
-    Object.keys(quizStates).forEach(function (id) {
-      var i = sortedIds.indexOf(id);
-      if (i >= 0 && quizStates[id]) states[i.toString(36)] = quizStates[id];
+    pages.forEach(function (p) {
+      if (quizStates[p.id]) states[p.slot.toString(36)] = quizStates[p.id];
     });
     if (!Object.keys(states).length) return base;
     var text = base + '|' + JSON.stringify(states);
     for (var step = 0; text.length > limit && step < DEGRADE.length; step++) {
       states = JSON.parse(JSON.stringify(states));
-      Object.keys(states).forEach(function (k) { DEGRADE[step](states[k]); });
+      Object.keys(states).forEach(function (slot) {
+        var cut = Array.isArray(states[slot]) ? states[slot] : DEGRADE[step](states[slot]);
+        if (cut) states[slot] = cut; else delete states[slot];
+      });
       text = base + '|' + JSON.stringify(states);
     }
     return text.length <= limit ? text : base;
-  }
-
-  function decodeQuizStates(text) {
-    var states = {};
-    var parts = String(text || '').split('|');
-    if (parts[0] !== '1' || parts[1] !== fingerprint || parts.length < 4) return states;
-    try {
-      var saved = JSON.parse(parts.slice(3).join('|'));
-      Object.keys(saved).forEach(function (k) {
-        var id = sortedIds[parseInt(k, 36)];
-        if (id) states[id] = saved[k];
-      });
-    } catch (e) {
-      return {};
-    }
-    return states;
   }
 
   /* ---------------------------------------------------------------- LMS adapters */
@@ -673,8 +708,9 @@
     reviewOnly = mode === 'browse' || mode === 'review';
     var resuming = !lms.resumeOnly || lms.get(lms.el.entry) === 'resume';
     var suspended = resuming ? lms.get(lms.el.suspend) : '';
-    visited = decodeVisited(suspended);
-    quizStates = decodeQuizStates(suspended);
+    var saved = decodeSuspend(suspended);
+    visited = saved.visited;
+    quizStates = saved.quizStates;
     var status = lms.get(lms.el.status);
     launchStatus = status;
     alreadyCompleted = status === 'completed' || status === 'passed';

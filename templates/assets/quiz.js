@@ -144,7 +144,27 @@
     return record;
   }
 
-  /** A short, stable fingerprint of the page's question ids: saved state from a page whose questions changed is dropped. */
+  /** Whether a decoded response can be an answer to `q` (it may come from an older version of the question). */
+  function fits(q, response) {
+    if (response === null || response === undefined) return true;
+    function index(i, n) { return i === null || (Number.isInteger(i) && i >= 0 && i < n); }
+    switch (q.kind) {
+      case 'single':
+      case 'true-false':
+      case 'likert':
+        return index(response, q.options);
+      case 'multiple':
+        return response.every(function (i) { return i !== null && index(i, q.options); });
+      case 'matching':
+        return response.length === q.pairs && response.every(function (i) { return index(i, q.pairs); });
+      case 'ordering':
+        return response.length === q.steps && response.slice().sort().every(function (step, i) { return step === i; });
+      default:
+        return typeof response === 'string';
+    }
+  }
+
+  /** The fingerprint of a page's question ids that saved states of version 1 carry (`f`). */
   function fingerprint(questions) {
     var hash = 0x811c9dc5;
     var text = questions.map(function (q) { return q.id; }).join('\n');
@@ -155,7 +175,7 @@
     return hash.toString(36);
   }
 
-  var api = { score: score, percentage: percentage, encode: encode, decode: decode, interaction: interaction, fingerprint: fingerprint };
+  var api = { score: score, percentage: percentage, encode: encode, decode: decode, fits: fits, interaction: interaction, fingerprint: fingerprint };
   if (typeof window !== 'undefined') window.coursepackQuiz = api;
   if (typeof module !== 'undefined') module.exports = api;
   if (typeof document === 'undefined') return;
@@ -168,8 +188,15 @@
   var strings = JSON.parse(document.getElementById('cp-strings').textContent);
   var pageId = document.documentElement.getAttribute('data-page');
   var framed = window.parent !== window;
+  // A question's answers are saved under its slot (see coursepack.lock), so that they stay
+  // its own whatever questions a later version adds or removes around it.
   var byId = {};
-  quiz.questions.forEach(function (q, i) { q.index = i; byId[q.id] = q; });
+  var bySlot = {};
+  quiz.questions.forEach(function (q) {
+    q.key = q.slot.toString(36);
+    byId[q.id] = q;
+    bySlot[q.key] = q;
+  });
   var form = document.querySelector('.cp-quiz-form');
   var settings = quiz.settings || {};
   var passMark = quiz.passMark;
@@ -312,7 +339,7 @@
     box.addEventListener('input', touched);
   });
 
-  /** The page's state as saved in suspend_data: short keys, responses encoded, by question index. */
+  /** The page's state as saved in suspend_data: short keys, responses encoded, by question slot. */
   function saveState(extra) {
     report(Object.assign({ state: state }, extra || {}));
   }
@@ -320,7 +347,7 @@
   function setResponse(q, response) {
     if (!state.r) state.r = {};
     var encoded = encode(q, response);
-    if (encoded === null) delete state.r[q.index]; else state.r[q.index] = encoded;
+    if (encoded === null) delete state.r[q.key]; else state.r[q.key] = encoded;
   }
 
   /* ---------------------------------------------------------------- knowledge checks */
@@ -333,14 +360,14 @@
   }
 
   function startChecks() {
-    if (!state) state = { f: fingerprint(quiz.questions), r: {}, k: {} };
+    if (!state) state = { r: {}, k: {} };
     quiz.questions.forEach(function (q) {
       var box = fieldsetOf(q);
       if (q.kind === 'ordering') arrangeSteps(box, shuffledSteps(q.steps));
       var checkButton = box.querySelector('.cp-check');
       var retryButton = box.querySelector('.cp-retry');
-      if (state.k && state.k[q.index]) {
-        var saved = decode(q, state.r[q.index]);
+      if (state.k[q.key] && state.r[q.key] !== undefined) {
+        var saved = decode(q, state.r[q.key]);
         writeResponse(q, saved);
         showFeedback(q, saved);
         lock(q, true);
@@ -359,7 +386,7 @@
         retryButton.hidden = false;
         retryButton.focus();
         setResponse(q, response);
-        state.k[q.index] = 1;
+        state.k[q.key] = 1;
         saveState({ interactions: [record(q, response)] });
       });
       retryButton.addEventListener('click', function () {
@@ -368,7 +395,7 @@
         retryButton.hidden = true;
         checkButton.hidden = false;
         checkButton.focus();
-        delete state.k[q.index];
+        delete state.k[q.key];
       });
     });
   }
@@ -376,30 +403,31 @@
   /* ---------------------------------------------------------------- assessments and surveys */
 
   function drawn() {
-    return state.d.split(',').map(function (i) { return quiz.questions[parseInt(i, 36)]; });
+    return state.d.split(',').filter(function (key) { return bySlot[key]; }).map(function (key) { return bySlot[key]; });
   }
 
   function maxAttempts() { return settings.attempts || 0; }
 
   function newAttempt() {
-    var all = quiz.questions.map(function (q) { return q.index; });
-    var pick = settings.draw ? shuffled(all).slice(0, settings.draw).sort(function (a, b) { return a - b; }) : all;
+    var all = quiz.questions.slice();
+    var pick = settings.draw ? shuffled(all).slice(0, settings.draw).sort(function (a, b) { return a.slot - b.slot; }) : all;
     if (settings.shuffle_questions) pick = shuffled(pick);
     var last = state && state.s ? [state.c, state.p] : state && state.l;
     state = {
-      f: fingerprint(quiz.questions),
       a: (state ? state.a : 0) + 1,
-      d: pick.map(function (i) { return i.toString(36); }).join(','),
+      d: pick.map(function (q) { return q.key; }).join(','),
       r: {},
       o: {}
     };
     // The previous attempt's result stands until this one is submitted.
-    if (last) state.l = last;
-    pick.forEach(function (i) {
-      var q = quiz.questions[i];
-      if (q.kind === 'ordering') state.o[i] = encode(q, shuffledSteps(q.steps));
-      else if (settings.shuffle_options && (q.kind === 'single' || q.kind === 'multiple')) state.o[i] = encode(q, shuffled(range(q.options)));
-    });
+    if (last && last[0] !== undefined) state.l = last;
+    pick.forEach(function (q) { arrange(state, q); });
+  }
+
+  /** A new order for the steps of an ordering question, or for the options when they shuffle. */
+  function arrange(attempt, q) {
+    if (q.kind === 'ordering') attempt.o[q.key] = encode(q, shuffledSteps(q.steps));
+    else if (settings.shuffle_options && (q.kind === 'single' || q.kind === 'multiple')) attempt.o[q.key] = encode(q, shuffled(range(q.options)));
   }
 
   function range(n) { return Array.apply(null, Array(n)).map(function (_, i) { return i; }); }
@@ -419,13 +447,13 @@
       box.querySelectorAll('input').forEach(function (i) { i.checked = false; });
       box.querySelectorAll('select').forEach(function (s) { s.value = ''; });
       box.querySelectorAll('.cp-answer').forEach(function (a) { a.value = ''; });
-      var order = state.o && state.o[q.index] ? decode(q, state.o[q.index]) : null;
+      var order = state.o[q.key] ? decode(q, state.o[q.key]) : null;
       if (order && q.kind === 'ordering') arrangeSteps(box, order);
       if (order && q.kind !== 'ordering') {
         var options = box.querySelector('.cp-options');
         order.forEach(function (i) { options.appendChild(options.querySelector('input[value="' + i + '"]').closest('label')); });
       }
-      writeResponse(q, decode(q, state.r[q.index]));
+      writeResponse(q, decode(q, state.r[q.key]));
     });
     updateStatus();
   }
@@ -442,7 +470,7 @@
     var results = form.querySelector('.cp-results');
     var questions = drawn();
     var responses = {};
-    questions.forEach(function (q) { responses[q.id] = decode(q, state.r[q.index]); });
+    questions.forEach(function (q) { responses[q.id] = decode(q, state.r[q.key]); });
     questions.forEach(function (q) {
       lock(q, true);
       showFeedback(q, responses[q.id]);
@@ -536,6 +564,73 @@
     });
   });
 
+  /* ---------------------------------------------------------------- saved state */
+
+  /**
+   * The page's saved state as this version of the page can use it. What belongs to questions
+   * the page no longer has, or no longer fits the question (its options changed), is dropped;
+   * a result stands whatever changed around it. The launch page may have cut the state down
+   * to fit the LMS's limit: details gone, or only the result `[attempt, score, passed]`.
+   */
+  function restore(saved) {
+    if (Array.isArray(saved)) {
+      var result = { a: saved[0], s: 1, d: '', r: {}, o: {} };
+      if (quiz.mode === 'check' || typeof saved[0] !== 'number') return null;
+      if (quiz.mode === 'survey') return result;
+      return typeof saved[1] === 'number' ? Object.assign(result, { c: saved[1], p: saved[2] ? 1 : 0 }) : null;
+    }
+    if (!saved || typeof saved !== 'object') return null;
+    if (saved.f !== undefined) saved = fromVersion1(saved);
+    if (!saved) return null;
+    var check = quiz.mode === 'check';
+    var restored = Object.assign({}, saved, check ? { r: {}, k: {} } : { r: {}, o: {} });
+    Object.keys(bySlot).forEach(function (key) {
+      var q = bySlot[key];
+      var r = saved.r && saved.r[key];
+      var o = saved.o && saved.o[key];
+      if (typeof r === 'string' && fits(q, decode(q, r))) restored.r[key] = r;
+      if (check && saved.k && saved.k[key]) restored.k[key] = 1;
+      if (!check && typeof o === 'string' && fits(q, decode(q, o)) && decode(q, o) !== null) restored.o[key] = o;
+    });
+    if (check) return restored;
+    if (typeof restored.a !== 'number') return null;
+    var kept = String(restored.d || '').split(',').filter(function (key) { return bySlot[key]; });
+    if (!restored.s) kept = kept.concat(questionsToAdd(kept));
+    if (!kept.length && !restored.s) return null;
+    restored.d = kept.join(',');
+    // An attempt in progress gets an order for a question it did not have.
+    if (!restored.s) kept.forEach(function (key) { if (!restored.o[key]) arrange(restored, bySlot[key]); });
+    return restored;
+  }
+
+  /**
+   * Questions an attempt in progress takes in from a newer version of the page: every new one
+   * when the assessment takes all its questions; with a draw, enough to draw as many again.
+   */
+  function questionsToAdd(kept) {
+    var others = quiz.questions.filter(function (q) { return kept.indexOf(q.key) < 0; }).map(function (q) { return q.key; });
+    if (!settings.draw) return others;
+    return shuffled(others).slice(0, Math.max(0, settings.draw - kept.length));
+  }
+
+  /** A page state saved by version 1 of the run-time (keyed by question position), when the page's questions are the same. */
+  function fromVersion1(saved) {
+    if (saved.f !== fingerprint(quiz.questions)) return null;
+    var byIndex = function (keyed) {
+      var out = {};
+      Object.keys(keyed || {}).forEach(function (i) { if (quiz.questions[i]) out[quiz.questions[i].key] = keyed[i]; });
+      return out;
+    };
+    var converted = Object.assign({}, saved);
+    delete converted.f;
+    ['r', 'o', 'k'].forEach(function (key) { if (saved[key]) converted[key] = byIndex(saved[key]); });
+    if (saved.d !== undefined) {
+      converted.d = String(saved.d).split(',').map(function (i) { return quiz.questions[parseInt(i, 36)]; })
+        .filter(Boolean).map(function (q) { return q.key; }).join(',');
+    }
+    return converted;
+  }
+
   /* ---------------------------------------------------------------- start */
 
   var started = false;
@@ -543,10 +638,10 @@
     if (started) return;
     started = true;
     if (typeof lmsMastery === 'number' && !isNaN(lmsMastery)) passMark = lmsMastery;
-    state = saved && saved.f === fingerprint(quiz.questions) ? saved : null;
-    // The launch page may have dropped details to fit the LMS's limit.
-    if (state) ['r', 'o', 'k'].forEach(function (key) { state[key] = state[key] || {}; });
+    state = restore(saved);
     if (quiz.mode === 'check') startChecks(); else startForm();
+    // A state of version 1 goes back in this version's form, which outlives changes to the page.
+    if (state && saved && saved.f !== undefined) saveState();
   }
 
   // The launch page answers the page's hello with the saved state (see page.js).

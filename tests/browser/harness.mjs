@@ -55,7 +55,7 @@ export function buildAndUnpack(course, standard, extraArgs = []) {
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8' };
 
 /** The LMS page: a scorm-again API on the window, the SCO in an iframe, every API call logged. */
-function lmsPage(standard) {
+function lmsPage(standard, initial) {
   const api = standard === 'scorm12' ? 'API' : 'API_1484_11';
   const klass = standard === 'scorm12' ? 'Scorm12API' : 'Scorm2004API';
   const methods = standard === 'scorm12'
@@ -66,7 +66,8 @@ function lmsPage(standard) {
 <script src="/lms/scorm-again.js"></script></head><body>
 <script>
   const query = new URLSearchParams(location.search);
-  const initial = JSON.parse(query.get('cmi') || '{}');
+  // What the LMS holds for this learner at launch (a suspend_data near its limit is too long for a URL).
+  const initial = ${JSON.stringify(initial).replace(/</g, '\\u003c')};
   // Elements whose first write the LMS refuses (as an LMS that rejects a value does), for fault tests.
   const refuseOnce = new Set(JSON.parse(query.get('refuse') || '[]'));
   // How many times the finish call fails (a general failure) before the LMS takes it.
@@ -104,7 +105,7 @@ export async function startServer(packageDir, standard) {
   const scormAgain = join(here, 'node_modules', 'scorm-again', 'dist', 'scorm-again.js');
   const requests = [];
   const commits = [];
-  const state = { failCommits: false };
+  const state = { failCommits: false, initial: {} };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(url.pathname);
@@ -125,7 +126,7 @@ export async function startServer(packageDir, standard) {
     }
     if (url.pathname === '/lms/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return res.end(lmsPage(standard));
+      return res.end(lmsPage(standard, state.initial));
     }
     if (url.pathname === '/lms/scorm-again.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
@@ -161,8 +162,9 @@ export async function launchBrowser() {
  * console errors and any request that leaves the server.
  */
 export async function openLms(browser, server, cmi = {}, launch = 'index.html', { refuse = [], apiDelay = 0, failFinish = 0 } = {}) {
+  server.state.initial = cmi;
   const query = new URLSearchParams({
-    cmi: JSON.stringify(cmi), launch, refuse: JSON.stringify(refuse), apiDelay: String(apiDelay), failFinish: String(failFinish),
+    launch, refuse: JSON.stringify(refuse), apiDelay: String(apiDelay), failFinish: String(failFinish),
   });
   return openPage(browser, server, `/lms/?${query}`);
 }

@@ -37,6 +37,19 @@ test('responses survive the suspend_data encoding', () => {
   assert.equal(quiz.encode({ kind: 'multiple' }, [0, 2, 35]), 'ac9');
 });
 
+test('a saved response that no longer fits its question (options changed in a new version) is recognised', () => {
+  const fits = [
+    [{ kind: 'single', options: 3 }, 2], [{ kind: 'multiple', options: 4 }, [0, 3]], [{ kind: 'matching', pairs: 3 }, [2, null, 0]],
+    [{ kind: 'ordering', steps: 3 }, [2, 0, 1]], [{ kind: 'fill-in' }, 'Arusha'], [{ kind: 'likert', options: 5 }, 4],
+  ];
+  const misfits = [
+    [{ kind: 'single', options: 3 }, 3], [{ kind: 'multiple', options: 2 }, [0, 3]], [{ kind: 'matching', pairs: 2 }, [1, 0, 2]],
+    [{ kind: 'ordering', steps: 4 }, [2, 0, 1]], [{ kind: 'ordering', steps: 3 }, [0, 0, 1]], [{ kind: 'single', options: 3 }, -1],
+  ];
+  for (const [q, response] of fits) assert.equal(quiz.fits(q, response), true, `${q.kind} ${response}`);
+  for (const [q, response] of misfits) assert.equal(quiz.fits(q, response), false, `${q.kind} ${response}`);
+});
+
 test('scoring cases in Chromium, on a built package', async () => {
   const dir = buildAndUnpack(sampleCourse, 'web');
   const server = await startServer(dir, 'web');

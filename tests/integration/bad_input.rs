@@ -262,7 +262,7 @@ fn yaml_front_matter_is_as_strict_as_toml() {
     assert_build_fails(
         &course,
         &format!(
-            "COURSE/01-intro/01-welcome.md:3:1: error: unknown key `layout`, expected one of title, description, assessment, survey\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
+            "COURSE/01-intro/01-welcome.md:3:1: error: unknown key `layout`, expected one of id, title, description, assessment, survey\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
             footer("1 error and 0 warnings")
         ),
     );

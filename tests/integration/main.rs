@@ -4,6 +4,7 @@
 mod bad_input;
 mod i18n;
 mod packages;
+mod saved_state;
 mod support;
 mod translate;
 mod validate;

@@ -56,8 +56,22 @@ pub struct TempCourse {
 pub const MINIMAL_TOML: &str =
     "[course]\nid = \"demo\"\ntitle = \"Demo\"\nversion = \"1.0.0\"\nlanguage = \"en\"\n";
 
+/// The saved-state lock of a course never published: every page and question gets a new slot.
+/// Test courses have one, as a course made with `coursepack new` does, so that the warning
+/// about a missing lock shows only where a test is about it.
+pub const NEW_LOCK: &str = "lineage = \"new\"\npages = []\nquestions = []\n";
+
 impl TempCourse {
     pub fn new(files: &[(&str, &str)]) -> TempCourse {
+        let course = TempCourse::without_lock(files);
+        if !files.iter().any(|(path, _)| *path == "coursepack.lock") {
+            course.write("coursepack.lock", NEW_LOCK.as_bytes());
+        }
+        course
+    }
+
+    /// A course folder of `files` only.
+    pub fn without_lock(files: &[(&str, &str)]) -> TempCourse {
         let course = TempCourse {
             dir: tempfile::tempdir().unwrap(),
         };
