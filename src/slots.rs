@@ -110,15 +110,11 @@ fn positions(ids: &[String]) -> HashMap<&str, usize> {
         .collect()
 }
 
-/// A short name for a new numbering: the FNV-1a hash of its first pages, in base 36. It only
-/// has to differ between numberings; being a function of the pages, a lock made again from
-/// the same course gets the same numbering and the same name.
+/// A short name for a new numbering: a hash of its first pages, in base 36. It only has to
+/// differ between numberings; being a function of the pages, a lock made again from the same
+/// course gets the same numbering and the same name.
 fn lineage_of(pages: &[&str]) -> String {
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in pages.join("\n").bytes() {
-        hash ^= u32::from(byte);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
+    let mut hash = crate::slug::fnv1a(pages.join("\n").as_bytes());
     let mut digits = Vec::new();
     loop {
         digits.push(char::from_digit(hash % 36, 36).expect("a base-36 digit"));

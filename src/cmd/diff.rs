@@ -2,7 +2,7 @@
 
 use super::Output;
 use crate::cli::DiffArgs;
-use crate::diff::{Changes, Difference};
+use crate::diff::{Carried, Changes, Difference};
 use crate::package::PackageOptions;
 use anyhow::{Context, Result, bail};
 use std::fmt::Write;
@@ -15,7 +15,7 @@ pub fn run(args: &DiffArgs, output: Output) -> Result<ExitCode> {
     let new = package_of(&args.new, args, &scratch.path().join("new.zip"))?;
     let difference =
         crate::diff::compare(&crate::diff::snapshot(&old)?, &crate::diff::snapshot(&new)?);
-    let lost = !difference.lost_items.is_empty() || !difference.lost_scos.is_empty();
+    let lost = difference.loses_progress();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&difference)?);
     } else {
@@ -104,6 +104,9 @@ fn describe(difference: &Difference, output: Output) -> String {
             lost.join(", ")
         );
     }
+    if let Some(carried) = &difference.saved_progress {
+        describe_saved_progress(&mut text, carried, output);
+    }
     if !difference.lost_items.is_empty() || !difference.lost_scos.is_empty() {
         text.push_str(
             "  Moodle and other LMSs match items by identifier when a package is updated: learners lose \
@@ -112,4 +115,55 @@ fn describe(difference: &Difference, output: Output) -> String {
         );
     }
     text
+}
+
+/// Which saved progress carries over, and what to do when some does not.
+fn describe_saved_progress(text: &mut String, carried: &Carried, output: Output) {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if !carried.loses() {
+        let _ = writeln!(
+            text,
+            "saved progress: carries over for all {} and {}",
+            plural(carried.pages_kept, "page", "pages"),
+            plural(carried.questions_kept, "question", "questions")
+        );
+        return;
+    }
+    let _ = writeln!(
+        text,
+        "saved progress: carries over for {} of {} and {} of {}",
+        carried.pages_kept,
+        plural(
+            carried.pages_kept + carried.pages_dropped.len(),
+            "page",
+            "pages"
+        ),
+        carried.questions_kept,
+        plural(
+            carried.questions_kept + carried.questions_dropped.len(),
+            "question",
+            "questions"
+        )
+    );
+    if !output.quiet {
+        for (what, dropped) in [
+            ("page", &carried.pages_dropped),
+            ("question", &carried.questions_dropped),
+        ] {
+            for (id, why) in dropped {
+                let _ = writeln!(text, "  - {what} {id}: {why}");
+            }
+        }
+    }
+    let _ = writeln!(
+        text,
+        "WARNING: learners lose what they did on {} and {} of the old version",
+        plural(carried.pages_dropped.len(), "page", "pages"),
+        plural(carried.questions_dropped.len(), "question", "questions")
+    );
+    text.push_str(
+        "  A page renamed keeps its saved progress when it names its old id in its front matter \
+         (`id: <old id>`); build with the coursepack.lock the old version was built with.\n",
+    );
 }

@@ -81,7 +81,12 @@ fn diff_of_a_renamed_page_lists_pages_and_questions() {
     let old = build(&sample_course(), "scorm12", &dir.path().join("old"), &[]);
     let new = build(&renamed, "scorm12", &dir.path().join("new"), &[]);
     let output = coursepack(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "learners lose the renamed page's progress: {}",
+        stderr(&output)
+    );
     let text = stdout(&output);
     for expected in [
         "pages: 1 added, 1 removed, 2 changed",
@@ -91,9 +96,36 @@ fn diff_of_a_renamed_page_lists_pages_and_questions() {
         "questions: 2 added, 2 removed, 0 changed",
         "  - introduction-what-is-internal-risk-1",
         "items: no change",
+        "saved progress: carries over for 14 of 15 pages and 27 of 29 questions\n  \
+         - page introduction/what-is-internal-risk: no longer in the course\n  \
+         - question introduction-what-is-internal-risk-1: no longer in the course\n  \
+         - question introduction-what-is-internal-risk-2: no longer in the course\n\
+         WARNING: learners lose what they did on 1 page and 2 questions of the old version\n  \
+         A page renamed keeps its saved progress when it names its old id in its front matter (`id: <old id>`)",
     ] {
         assert!(text.contains(expected), "expected `{expected}` in:\n{text}");
     }
+
+    // The renamed page names its old id: everything carries over, questions included.
+    let page = renamed.join("01-introduction/02-internal-risk-explained.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        format!("+++\nid = \"introduction/what-is-internal-risk\"\n+++\n{text}"),
+    )
+    .unwrap();
+    let output = coursepack(&[
+        "diff",
+        sample_course().to_str().unwrap(),
+        renamed.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(text.contains("questions: no change"), "{text}");
+    assert!(
+        text.contains("saved progress: carries over for all 15 pages and 29 questions\n"),
+        "{text}"
+    );
     assert!(!text.contains("WARNING"), "{text}");
 
     // The same comparison straight from the course folders, as JSON.
@@ -136,7 +168,8 @@ fn diff_warns_loudly_when_identifiers_change() {
     assert_eq!(unchanged.status.code(), Some(0));
     assert_eq!(
         stdout(&unchanged),
-        "pages: no change\nquestions: no change\nother files: no change\nitems: no change\n"
+        "pages: no change\nquestions: no change\nother files: no change\nitems: no change\n\
+         saved progress: carries over for all 15 pages and 29 questions\n"
     );
 }
 
