@@ -158,7 +158,7 @@
       case 'matching':
         return response.length === q.pairs && response.every(function (i) { return index(i, q.pairs); });
       case 'ordering':
-        return response.length === q.steps && response.slice().sort().every(function (step, i) { return step === i; });
+        return response.length === q.steps && response.slice().sort(function (a, b) { return a - b; }).every(function (step, i) { return step === i; });
       default:
         return typeof response === 'string';
     }
@@ -590,7 +590,7 @@
       var o = saved.o && saved.o[key];
       if (typeof r === 'string' && fits(q, decode(q, r))) restored.r[key] = r;
       if (check && saved.k && saved.k[key]) restored.k[key] = 1;
-      if (!check && typeof o === 'string' && fits(q, decode(q, o)) && decode(q, o) !== null) restored.o[key] = o;
+      if (!check && typeof o === 'string' && fits(q, decode(q, o))) restored.o[key] = o;
     });
     if (check) return restored;
     if (typeof restored.a !== 'number') return null;

@@ -1,12 +1,12 @@
-// suspend_data stays within SCORM 1.2's 4,096 characters for a course of 1,000 pages with a
-// 200-question assessment, even with long free answers: the run-time drops details, never
-// exceeds the limit, and still resumes the attempt's result.
+// suspend_data stays within its limit (SCORM 1.2: 4,096 characters, 2004: 64,000) for a course
+// of 1,000 pages with a 200-question assessment, even with long free answers, and for the
+// densest course: the run-time drops details, never exceeds the limit, and keeps the results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, assertCleanSession, scratchDir, STANDARDS,
+  buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, assertCleanSession, scratchDir, STANDARDS, waitForCommit,
 } from './harness.mjs';
 
 /**
@@ -57,58 +57,72 @@ function allVisited(packageDir, states) {
   return states ? `${head}|${JSON.stringify(states)}` : head;
 }
 
-test('scorm12: 1,000 pages and 200 answered questions fit in 4,096 characters of suspend_data', async () => {
-  const dir = buildAndUnpack(generateCourse('one'), 'scorm12');
-  const pages = coursePages(dir);
-  assert.equal(pages.length, 1000);
-  const final = pages.at(-1);
-  const server = await startServer(dir, 'scorm12');
-  const browser = await launchBrowser();
-  try {
-    // Every page visited already (the bitset is full), resuming at the assessment.
-    const first = await openLms(browser, server, { core: { entry: 'resume', lesson_location: final }, suspend_data: allVisited(dir) });
-    await waitForPage(first.sco, final);
-    const content = first.sco.frameLocator('#cp-frame');
-    await content.locator('.cp-quiz-status').filter({ hasText: 'Attempt 1.' }).waitFor();
-    // Answer all 200 questions with long answers, as fast as a script can.
-    await content.locator('form.cp-quiz-form').evaluate((form) => {
-      form.querySelectorAll('.cp-question').forEach((box) => {
-        box.querySelectorAll('input[type=checkbox]').forEach((input, i) => { input.checked = i < 2; });
-        const radio = box.querySelector('input[type=radio][value="1"]');
-        if (radio) radio.checked = true;
-        const text = box.querySelector('.cp-answer');
-        if (text) text.value = 'An answer that is long enough to matter ' + box.dataset.question;
-      });
-      form.dispatchEvent(new Event('change'));
-    });
-    await content.locator('.cp-submit').click();
-    await content.locator('.cp-results').waitFor({ state: 'visible' });
-    await closeSco(first.page, 'LMSFinish');
-    assertCleanSession(await first.page.evaluate(() => window.calls), STANDARDS.scorm12);
-    const writes = (await first.page.evaluate(() => window.calls)).filter((c) => c.name === 'LMSSetValue' && c.args[0] === 'cmi.suspend_data');
-    const longest = Math.max(...writes.map((c) => c.args[1].length));
-    assert.ok(longest <= 4096, `suspend_data reached ${longest} characters`);
-    const { cmi } = server.commits.at(-1);
-    assert.equal(Object.keys(cmi.interactions).length, 200);
-    assert.equal(cmi.core.score.raw, '75');
-    assert.equal(cmi.core.lesson_status, 'failed');
-    const saved = cmi.suspend_data;
-    assert.ok(saved.length <= 4096);
-    await first.page.close();
+// Long free answers overflow either limit: 50 answers of 100 characters pass 4,096, of 1,500
+// characters 64,000.
+const LIMITS = {
+  scorm12: { limit: 4096, answer: 100, record: ({ cmi }) => [cmi.core.score.raw, cmi.core.lesson_status], resume: (final, saved) => ({ core: { entry: 'resume', lesson_status: 'failed', lesson_location: final }, suspend_data: saved }) },
+  scorm2004: { limit: 64000, answer: 1500, record: ({ cmi }) => [cmi.score.raw, cmi.success_status], resume: (final, saved) => ({ entry: 'resume', completion_status: 'completed', success_status: 'failed', location: final, suspend_data: saved }) },
+};
 
-    // Relaunch: the submitted attempt and its score come back, even without every answer.
-    const second = await openLms(browser, server, { core: { entry: 'resume', lesson_status: 'failed', lesson_location: final }, suspend_data: saved });
-    await waitForPage(second.sco, final);
-    const again = second.sco.frameLocator('#cp-frame');
-    await again.locator('.cp-results').waitFor({ state: 'visible' });
-    assert.match(await again.locator('.cp-results').textContent(), /Your score: 75%/);
-    assert.equal(await second.sco.locator('#cp-progress-label').textContent(), '1,000 of 1,000 pages visited');
-    await second.page.close();
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+for (const [standard, { limit, answer, record, resume }] of Object.entries(LIMITS)) {
+  test(`${standard}: 1,000 pages and 200 answered questions fit in ${limit.toLocaleString('en')} characters of suspend_data`, async () => {
+    const dir = buildAndUnpack(generateCourse('one'), standard);
+    const pages = coursePages(dir);
+    assert.equal(pages.length, 1000);
+    const final = pages.at(-1);
+    const server = await startServer(dir, standard);
+    const browser = await launchBrowser();
+    try {
+      // Every page visited already (the bitset is full), resuming at the assessment.
+      const start = standard === 'scorm12' ? { core: { entry: 'resume', lesson_location: final } } : { entry: 'resume', location: final };
+      const first = await openLms(browser, server, { ...start, suspend_data: allVisited(dir) }, 'index.html', { largeRecords: true });
+      await waitForPage(first.sco, final);
+      const content = first.sco.frameLocator('#cp-frame');
+      await content.locator('.cp-quiz-status').filter({ hasText: 'Attempt 1.' }).waitFor();
+      // Answer all 200 questions, the free ones at length, as fast as a script can.
+      await content.locator('form.cp-quiz-form').evaluate((form, length) => {
+        form.querySelectorAll('.cp-question').forEach((box) => {
+          box.querySelectorAll('input[type=checkbox]').forEach((input, i) => { input.checked = i < 2; });
+          const radio = box.querySelector('input[type=radio][value="1"]');
+          if (radio) radio.checked = true;
+          const text = box.querySelector('.cp-answer');
+          if (text) text.value = `An answer that is long enough to matter ${box.dataset.question} `.padEnd(length, 'and more ');
+        });
+        form.dispatchEvent(new Event('change'));
+      }, answer);
+      await content.locator('.cp-submit').click();
+      await content.locator('.cp-results').waitFor({ state: 'visible' });
+      const committed = server.commits.length;
+      await closeSco(first.page, STANDARDS[standard].finish);
+      await waitForCommit(server, committed);
+      const calls = await first.page.evaluate(() => window.calls);
+      assertCleanSession(calls, STANDARDS[standard]);
+      const writes = calls.filter((c) => c.name === STANDARDS[standard].set && c.args[0] === 'cmi.suspend_data');
+      const longest = Math.max(...writes.map((c) => c.args[1].length));
+      assert.ok(longest <= limit, `suspend_data reached ${longest} characters`);
+      const last = server.commits.at(-1);
+      assert.equal(Object.keys(last.cmi.interactions).length, 200);
+      assert.deepEqual(record(last), ['75', 'failed']);
+      const saved = last.cmi.suspend_data;
+      console.log(`${standard}: suspend_data ${saved.length} of ${limit} characters after 200 answers (longest write ${longest})`);
+      assert.ok(saved.length <= limit);
+      assert.ok(!saved.includes('and more'), 'the submitted attempt\'s answers were the detail that went');
+      await first.page.close();
+
+      // Relaunch: the submitted attempt and its score come back, even without every answer.
+      const second = await openLms(browser, server, resume(final, saved));
+      await waitForPage(second.sco, final);
+      const again = second.sco.frameLocator('#cp-frame');
+      await again.locator('.cp-results').waitFor({ state: 'visible' });
+      assert.match(await again.locator('.cp-results').textContent(), /Your score: 75%/);
+      assert.equal(await second.sco.locator('#cp-progress-label').textContent(), '1,000 of 1,000 pages visited');
+      await second.page.close();
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+}
 
 test('scorm12: at the limit, 200 assessment results are the last thing kept, with every page visited', async () => {
   const dir = buildAndUnpack(generateCourse('every fifth page'), 'scorm12');

@@ -72,6 +72,15 @@ function lmsPage(standard, initial) {
   const refuseOnce = new Set(JSON.parse(query.get('refuse') || '[]'));
   // How many times the finish call fails (a general failure) before the LMS takes it.
   let failFinish = Number(query.get('failFinish'));
+  // scorm-again posts the commit of Terminate as a beacon, which browsers cap at 64 KiB: a
+  // record larger than that (2004's suspend_data alone may be 64,000 characters) goes by an
+  // ordinary request instead, which this page outlives (see waitForCommit).
+  if (query.get('largeRecords') === 'true') {
+    navigator.sendBeacon = (url, body) => {
+      fetch(url, { method: 'POST', body });
+      return true;
+    };
+  }
   const api = new ${klass}({ logLevel: 5, autocommit: false, lmsCommitUrl: location.origin + '/lms/commit' });
   if (Object.keys(initial).length) api.loadFromJSON(initial);
   window.calls = [];
@@ -161,10 +170,10 @@ export async function launchBrowser() {
  * write is refused, a delay before the API appears and a number of failing finishes); collects
  * console errors and any request that leaves the server.
  */
-export async function openLms(browser, server, cmi = {}, launch = 'index.html', { refuse = [], apiDelay = 0, failFinish = 0 } = {}) {
+export async function openLms(browser, server, cmi = {}, launch = 'index.html', { refuse = [], apiDelay = 0, failFinish = 0, largeRecords = false } = {}) {
   server.state.initial = cmi;
   const query = new URLSearchParams({
-    launch, refuse: JSON.stringify(refuse), apiDelay: String(apiDelay), failFinish: String(failFinish),
+    launch, refuse: JSON.stringify(refuse), apiDelay: String(apiDelay), failFinish: String(failFinish), largeRecords: String(largeRecords),
   });
   return openPage(browser, server, `/lms/?${query}`);
 }
@@ -198,6 +207,14 @@ export async function waitForPage(sco, id) {
 export async function closeSco(page, finishName) {
   await page.evaluate(() => { document.getElementById('sco').src = 'about:blank'; });
   await page.waitForFunction((name) => window.calls.some((c) => c.name === name), finishName);
+}
+
+/** Waits until the LMS back end has received more than `count` commits. */
+export async function waitForCommit(server, count) {
+  for (let waited = 0; server.commits.length <= count; waited += 50) {
+    if (waited > 10000) throw new Error(`no commit after the first ${count}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
 }
 
 /** Package page ids in course order, read from the launch page's data. */

@@ -40,7 +40,8 @@ test('responses survive the suspend_data encoding', () => {
 test('a saved response that no longer fits its question (options changed in a new version) is recognised', () => {
   const fits = [
     [{ kind: 'single', options: 3 }, 2], [{ kind: 'multiple', options: 4 }, [0, 3]], [{ kind: 'matching', pairs: 3 }, [2, null, 0]],
-    [{ kind: 'ordering', steps: 3 }, [2, 0, 1]], [{ kind: 'fill-in' }, 'Arusha'], [{ kind: 'likert', options: 5 }, 4],
+    [{ kind: 'ordering', steps: 3 }, [2, 0, 1]], [{ kind: 'ordering', steps: 11 }, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]],
+    [{ kind: 'fill-in' }, 'Arusha'], [{ kind: 'likert', options: 5 }, 4],
   ];
   const misfits = [
     [{ kind: 'single', options: 3 }, 3], [{ kind: 'multiple', options: 2 }, [0, 3]], [{ kind: 'matching', pairs: 2 }, [1, 0, 2]],

@@ -169,6 +169,11 @@ fn export_pseudo_translate_import_build_round_trip() {
         stderr(&output)
     );
     assert!(translated.join("course.toml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(translated.join("coursepack.lock")).unwrap(),
+        std::fs::read_to_string(course.join("coursepack.lock")).unwrap(),
+        "the translation numbers saved progress as its source does"
+    );
     let toml = std::fs::read_to_string(translated.join("course.toml")).unwrap();
     assert!(
         toml.contains("id = \"risk-management-internal-risk-uk\""),

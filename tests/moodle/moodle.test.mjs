@@ -407,6 +407,11 @@ for (const index of releases) {
       const second = await enter(site(), cmid);
       await waitForPage(second.sco, bookmark);
       assert.equal(await playerValue(second.page, v, v.entry), 'resume');
+      // The new version reads the old one's saved state: the pages visited before are still
+      // ticked, though pages were added and removed around them.
+      const ticked = await second.sco.locator('#cp-menu a.cp-visited').evaluateAll((links) => links.map((a) => a.dataset.page));
+      assert.deepEqual(ticked, v1.pages.slice(0, 5), 'the visited pages survive the update');
+      assert.equal(await second.sco.locator('#cp-progress-label').textContent(), `5 of ${v2.pages.length} pages visited`);
       await goTo(second.sco, v2.pages[0]);
       await visit(second.sco, v2.pages);
       await exitActivity(second.page);
