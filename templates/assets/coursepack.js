@@ -64,9 +64,6 @@
   // in base64url (1,000 pages: 167 characters); quiz states are JSON keyed by page slot. A
   // state of another lineage (a lock made anew, which numbers pages afresh) is dropped rather
   // than applied to the wrong pages, and so is anything of a slot this version has no page for.
-  var bySlot = {};
-  pages.forEach(function (p) { bySlot[p.slot.toString(36)] = p; });
-
   function toBase64url(bytes) {
     var binary = '';
     for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
@@ -93,19 +90,44 @@
     return toBase64url(bytes);
   }
 
-  /** Visited pages and quiz states by page id, from the saved text of this run-time or of version 1. */
+  /**
+   * Visited pages and quiz states by page id, from the saved text of this run-time or of
+   * version 1 (packages before coursepack.lock), which kept pages by their place in the
+   * sorted page ids under a fingerprint of that list: it is read while this version has the
+   * same pages, and the quiz script reads its page states by the same rule.
+   */
   function decodeSuspend(text) {
     var parts = String(text || '').split('|');
     var saved = { visited: {}, quizStates: {} };
-    if (parts[0] === '1') return decodeVersion1(parts, saved);
-    if (parts[0] !== '2' || parts[1] !== data.lineage || parts.length < 3) return saved;
+    var places = parts[0] === '2' && parts[1] === data.lineage ? slotPlaces()
+      : parts[0] === '1' && parts[1] === version1Fingerprint() ? pages.map(function (p) { return p.id; }).sort()
+        : null;
+    if (!places || parts.length < 3) return saved;
     var bits = fromBase64url(parts[2]);
-    pages.forEach(function (p) { if (bitSet(bits, p.slot)) saved.visited[p.id] = true; });
+    places.forEach(function (id, place) { if (bitSet(bits, place)) saved.visited[id] = true; });
     var states = parseStates(parts.slice(3).join('|'));
-    Object.keys(states).forEach(function (slot) {
-      if (bySlot[slot]) saved.quizStates[bySlot[slot].id] = states[slot];
+    Object.keys(states).forEach(function (key) {
+      var id = places[parseInt(key, 36)];
+      if (id) saved.quizStates[id] = states[key];
     });
     return saved;
+  }
+
+  /** Page ids by slot (with holes where pages were removed). */
+  function slotPlaces() {
+    var places = [];
+    pages.forEach(function (p) { places[p.slot] = p.id; });
+    return places;
+  }
+
+  function version1Fingerprint() {
+    var list = pages.map(function (p) { return p.id; }).sort().join('\n');
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < list.length; i++) {
+      hash ^= list.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash.toString(36);
   }
 
   function parseStates(json) {
@@ -115,30 +137,6 @@
     } catch (e) {
       return {};
     }
-  }
-
-  /**
-   * Version 1 (packages before coursepack.lock) kept pages by their place in the sorted page
-   * ids, guarded by a fingerprint of that list: it is read when this version has the same
-   * pages, and the quiz script reads its page states by the same rule.
-   */
-  function decodeVersion1(parts, saved) {
-    var sortedIds = pages.map(function (p) { return p.id; }).sort();
-    var hash = 0x811c9dc5;
-    var list = sortedIds.join('\n');
-    for (var i = 0; i < list.length; i++) {
-      hash ^= list.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    if (parts[1] !== hash.toString(36) || parts.length < 3) return saved;
-    var bits = fromBase64url(parts[2]);
-    sortedIds.forEach(function (id, i) { if (bitSet(bits, i)) saved.visited[id] = true; });
-    var states = parseStates(parts.slice(3).join('|'));
-    Object.keys(states).forEach(function (k) {
-      var id = sortedIds[parseInt(k, 36)];
-      if (id) saved.quizStates[id] = states[k];
-    });
-    return saved;
   }
 
   // When everything no longer fits the standard's limit, details go first, page by page
