@@ -289,6 +289,15 @@ fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
             "write it as `#rrggbb`, e.g. `#0b5394`",
         );
     }
+    if config.package.standards.is_empty() {
+        // Every command that builds takes the first standard when none is given.
+        let at = text.find("standards").map(|i| index.position(i));
+        problems.push(
+            Diagnostic::error(COURSE_FILE, at, "`standards` names no standard").with_help(
+                "name at least one: `standards = [\"scorm12\"]` (scorm12, scorm2004 or web)",
+            ),
+        );
+    }
     let mastery = *config.course.mastery_score.get_ref();
     if !(0.0..=100.0).contains(&mastery) {
         let at = index.position(config.course.mastery_score.span().start);

@@ -440,10 +440,62 @@ fn numbered_entries(
         .collect())
 }
 
-/// Reads a course file as UTF-8 text; invalid UTF-8 is the author's problem, not a failure.
-fn read_text(root: &Path, relative: &str) -> Result<Result<String, Diagnostic>> {
-    let path = root.join(relative);
-    let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+/// Largest course text read (a page, a TOML file, a transcript, the lock): far beyond any real
+/// one, and a bound on what a file that never ends (`/dev/zero` behind a link) can cost.
+pub const MAX_TEXT_BYTES: u64 = 16 << 20;
+
+/// The one way a course file is read: `relative` resolved inside the course (a link that leads
+/// out is refused), a regular file (a FIFO would hang the build, a device never end), and at
+/// most `limit` bytes. The author's problems come back as a diagnostic naming the file.
+pub fn read_course_file(
+    root: &Path,
+    relative: &str,
+    limit: u64,
+) -> Result<Result<Vec<u8>, Diagnostic>> {
+    let path = match resolve_in_course(root, relative) {
+        Ok(path) => path,
+        Err(problem) => return Ok(Err(problem.diagnostic(relative, None))),
+    };
+    let too_large = |size: u64| {
+        Diagnostic::error(
+            relative,
+            None,
+            format!(
+                "file is {} MiB, more than the {} MiB a course text may be",
+                size >> 20,
+                limit >> 20
+            ),
+        )
+        .with_help("split it, or keep large material in files that pages link to")
+    };
+    let metadata =
+        fs::metadata(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !metadata.is_file() {
+        return Ok(Err(PathProblem::NotAFile.diagnostic(relative, None)));
+    }
+    if metadata.len() > limit {
+        return Ok(Err(too_large(metadata.len())));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    fs::File::open(&path)
+        .and_then(|file| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
+        })
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    // The file grew after its size was read.
+    if bytes.len() as u64 > limit {
+        return Ok(Err(too_large(bytes.len() as u64)));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Reads a course file as UTF-8 text through [`read_course_file`]; invalid UTF-8 is the
+/// author's problem, not a failure.
+pub fn read_text(root: &Path, relative: &str) -> Result<Result<String, Diagnostic>> {
+    let bytes = match read_course_file(root, relative, MAX_TEXT_BYTES)? {
+        Ok(bytes) => bytes,
+        Err(problem) => return Ok(Err(problem)),
+    };
     Ok(String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
@@ -463,6 +515,8 @@ pub enum PathProblem {
     /// A symlink (somewhere on the path) points outside the course folder.
     SymlinkEscapes,
     Missing,
+    /// Not a regular file or folder: a FIFO, a socket or a device.
+    NotAFile,
 }
 
 impl PathProblem {
@@ -497,6 +551,10 @@ impl PathProblem {
             PathProblem::Missing => (
                 format!("`{reference}` does not exist"),
                 "check the spelling (names are case-sensitive) or add the file",
+            ),
+            PathProblem::NotAFile => (
+                format!("`{reference}` is not a regular file"),
+                "only ordinary files can be packaged; replace it with a copy of the file it stands for",
             ),
         };
         Diagnostic::error(path, position, message).with_help(help)
@@ -548,8 +606,19 @@ pub fn resolve_with(
             if !real.starts_with(root) {
                 return Err(PathProblem::SymlinkEscapes);
             }
-            let is_dir = real.is_dir();
-            return Ok(Resolved { path: real, is_dir });
+            let kind = fs::metadata(&real)
+                .map_err(|_| PathProblem::Missing)?
+                .file_type();
+            if !kind.is_dir() && !kind.is_file() {
+                return Err(PathProblem::NotAFile);
+            }
+            return Ok(Resolved {
+                path: real,
+                is_dir: kind.is_dir(),
+            });
+        }
+        if !kind.is_dir() && !kind.is_file() {
+            return Err(PathProblem::NotAFile);
         }
         is_dir = kind.is_dir();
         if is_dir && !last {

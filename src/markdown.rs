@@ -201,10 +201,14 @@ impl<'a> PagePass<'a> {
         let label = heading_text(&events[1..]);
         let path = split_suffix(source_url).0;
         let decoded = decode_path(path);
-        let folder = self.course_relative(&decoded).ok().map(|relative| {
-            let folder = relative.rsplit_once('/').map_or("", |(folder, _)| folder);
-            self.targets.root.join(folder)
+        let relative_folder = self.course_relative(&decoded).ok().map(|relative| {
+            relative
+                .rsplit_once('/')
+                .map_or(String::new(), |(folder, _)| folder.to_string())
         });
+        let folder = relative_folder
+            .as_deref()
+            .map(|folder| self.targets.root.join(folder));
         let sidecars = folder
             .as_deref()
             .map(|folder| find_sidecars(folder, &decoded))
@@ -223,10 +227,31 @@ impl<'a> PagePass<'a> {
                 url: beside(name),
             })
             .collect();
-        let transcript = sidecars.transcript.as_ref().and_then(|name| {
-            let text = std::fs::read_to_string(folder.as_deref()?.join(name)).ok()?;
-            Some(transcript_html(&text))
-        });
+        let transcript = match (&sidecars.transcript, &relative_folder) {
+            (Some(name), Some(folder)) => {
+                let relative = if folder.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{folder}/{name}")
+                };
+                match crate::load::read_text(self.targets.root, &relative) {
+                    Ok(Ok(text)) => Some(transcript_html(&text)),
+                    Ok(Err(problem)) => {
+                        self.out.diagnostics.push(problem);
+                        None
+                    }
+                    Err(err) => {
+                        self.error(
+                            offset,
+                            format!("transcript `{relative}` cannot be read: {err:#}"),
+                            "check the file's permissions",
+                        );
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         if label.trim().is_empty() {
             self.warning(
                 offset,
@@ -234,7 +259,7 @@ impl<'a> PagePass<'a> {
                 "say what it is in the brackets: ![Interview with an integrity officer](clip.mp4); it names the player for screen readers",
             );
         }
-        if kind == MediaKind::Audio && transcript.is_none() {
+        if kind == MediaKind::Audio && sidecars.transcript.is_none() {
             self.warning(
                 offset,
                 format!("audio `{source_url}` has no transcript"),

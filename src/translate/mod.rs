@@ -24,7 +24,7 @@ pub fn export(
     course: &Course,
     language: &str,
     previous: Option<&Catalog>,
-) -> std::io::Result<Catalog> {
+) -> anyhow::Result<Catalog> {
     // Fuzzy translations are kept too: they are the translator's work in progress.
     let done = previous
         .map(|catalog| translations(catalog, true))

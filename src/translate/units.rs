@@ -54,8 +54,12 @@ pub struct SourceFile {
 }
 
 /// Every translatable unit of a loaded course, file by file in course order.
-pub fn course_units(course: &Course) -> std::io::Result<Vec<SourceFile>> {
-    let read = |path: &str| std::fs::read_to_string(course.root.join(path));
+pub fn course_units(course: &Course) -> anyhow::Result<Vec<SourceFile>> {
+    // The files were read when the course loaded: a problem now is a file changed since.
+    let read = |path: &str| -> anyhow::Result<String> {
+        crate::load::read_text(&course.root, path)?
+            .map_err(|problem| anyhow::anyhow!("{path}: {}", problem.message))
+    };
     let mut files = Vec::new();
 
     let path = crate::config::COURSE_FILE.to_string();

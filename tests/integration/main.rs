@@ -2,6 +2,7 @@
 //! independent checker, and the exact errors authors see.
 
 mod bad_input;
+mod hostile;
 mod i18n;
 mod packages;
 mod saved_state;

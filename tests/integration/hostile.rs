@@ -1,0 +1,205 @@
+//! Input written by an attacker: each case with the exact outcome (the message, exit code 1,
+//! nothing written, nothing read from outside the course), and bounded in time.
+
+use crate::support::*;
+use std::os::unix::fs::symlink;
+use std::time::{Duration, Instant};
+
+const WELCOME: (&str, &str) = ("01-intro/01-welcome.md", "# Welcome\n\nHello.\n");
+const TALK: (&str, &str) = (
+    "01-intro/01-welcome.md",
+    "# Welcome\n\n![The director on integrity](media/talk.mp3)\n",
+);
+
+/// `check` of the course, within `limit`: (exit code, stderr with the course folder as `COURSE`).
+fn check_within(course: &TempCourse, limit: Duration) -> (Option<i32>, String) {
+    let started = Instant::now();
+    let output = coursepack(&["check", course.path().to_str().unwrap()]);
+    assert!(
+        started.elapsed() < limit,
+        "check took {:?}",
+        started.elapsed()
+    );
+    let shown = stderr(&output)
+        .replace(course.path().to_str().unwrap(), "COURSE")
+        .replace(course.dir.path().to_str().unwrap(), "OUTSIDE");
+    (output.status.code(), shown)
+}
+
+/// A course whose `media/talk.mp3` has a transcript `link` points at.
+fn talk_with_transcript_at(link: &std::path::Path) -> TempCourse {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), TALK]);
+    course.write("01-intro/media/talk.mp3", b"ID3");
+    symlink(
+        link,
+        course.path().join("01-intro/media/talk.transcript.md"),
+    )
+    .unwrap();
+    course
+}
+
+#[test]
+fn a_transcript_linked_to_a_file_outside_the_course_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("passwd");
+    std::fs::write(&secret, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    let course = talk_with_transcript_at(&secret);
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert_eq!(
+        shown,
+        "COURSE/01-intro/media/talk.transcript.md: error: `01-intro/media/talk.transcript.md` is a symbolic link to a file outside the course folder\n  \
+         help: copy the file into the course folder instead of linking to it\nerror: COURSE: 1 error and 0 warnings\n"
+    );
+    let out = course.out();
+    let built = coursepack(&[
+        "build",
+        course.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(built.status.code(), Some(1));
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+}
+
+#[test]
+fn a_transcript_that_is_a_device_or_a_fifo_neither_hangs_nor_eats_memory() {
+    let course = talk_with_transcript_at(std::path::Path::new("/dev/zero"));
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    // /dev/zero is outside the course before it is a device.
+    assert!(
+        shown.contains("is a symbolic link to a file outside the course folder"),
+        "{shown}"
+    );
+
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), TALK]);
+    course.write("01-intro/media/talk.mp3", b"ID3");
+    let fifo = course.path().join("01-intro/media/talk.transcript.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert_eq!(
+        shown,
+        "COURSE/01-intro/media/talk.transcript.md: error: `01-intro/media/talk.transcript.md` is not a regular file\n  \
+         help: only ordinary files can be packaged; replace it with a copy of the file it stands for\nerror: COURSE: 1 error and 0 warnings\n"
+    );
+}
+
+#[test]
+fn course_and_module_settings_linked_from_outside_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("course.toml"), MINIMAL_TOML).unwrap();
+    std::fs::write(outside.path().join("module.toml"), "title = \"Stolen\"\n").unwrap();
+    let course = TempCourse::new(&[WELCOME]);
+    symlink(
+        outside.path().join("course.toml"),
+        course.path().join("course.toml"),
+    )
+    .unwrap();
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.starts_with("COURSE/course.toml: error: `course.toml` is a symbolic link to a file outside the course folder\n"),
+        "{shown}"
+    );
+
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    symlink(
+        outside.path().join("module.toml"),
+        course.path().join("01-intro/module.toml"),
+    )
+    .unwrap();
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.starts_with("COURSE/01-intro/module.toml: error: `01-intro/module.toml` is a symbolic link to a file outside the course folder\n"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_page_that_is_a_fifo_does_not_hang_the_build() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    let fifo = course.path().join("01-intro/02-pipe.md");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.starts_with(
+            "COURSE/01-intro/02-pipe.md: error: `01-intro/02-pipe.md` is not a regular file\n"
+        ),
+        "{shown}"
+    );
+}
+
+#[test]
+fn an_empty_list_of_standards_is_an_error_not_a_crash() {
+    let toml = format!("{MINIMAL_TOML}\n[package]\nstandards = []\n");
+    let course = TempCourse::new(&[("course.toml", &toml), WELCOME]);
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.starts_with("COURSE/course.toml:8:1: error: `standards` names no standard\n"),
+        "{shown}"
+    );
+    let diff = coursepack(&[
+        "diff",
+        course.path().to_str().unwrap(),
+        course.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        diff.status.code(),
+        Some(2),
+        "a failure, not a panic: {}",
+        stderr(&diff)
+    );
+    assert!(
+        stderr(&diff).contains("`standards` names no standard"),
+        "{}",
+        stderr(&diff)
+    );
+}
+
+#[test]
+fn an_image_or_an_included_file_that_is_a_fifo_is_refused_without_hanging() {
+    let toml = format!("{MINIMAL_TOML}\n[package]\ninclude = [\"handouts/*\"]\n");
+    let course = TempCourse::new(&[
+        ("course.toml", &toml),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n![Map](media/map.png)\n",
+        ),
+    ]);
+    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
+    std::fs::create_dir_all(course.path().join("handouts")).unwrap();
+    for fifo in ["01-intro/media/map.png", "handouts/notes.txt"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(course.path().join(fifo))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains(
+            "COURSE/01-intro/01-welcome.md:3:1: error: `media/map.png` is not a regular file\n"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`handouts/notes.txt` is not a regular file"),
+        "{shown}"
+    );
+}
