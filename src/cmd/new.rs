@@ -14,6 +14,22 @@ pub fn run(args: &NewArgs, output: Output) -> Result<ExitCode> {
             dir.display()
         );
     }
+    // Both go into the scaffold's TOML and Markdown as they are: a newline would add lines of
+    // its own, a path in the language would lead translations out of the course.
+    if !crate::config::is_language_tag(&args.language) {
+        bail!(
+            "`{}` is not a BCP 47 language tag; use a tag such as `en`, `fr`, `pt-BR`, `uk` or `ar`",
+            args.language.escape_debug()
+        );
+    }
+    if let Some(title) = &args.title
+        && (title.trim().is_empty() || title.chars().any(char::is_control))
+    {
+        bail!(
+            "the title `{}` is not one line of text; give it without line breaks or control characters",
+            title.escape_debug()
+        );
+    }
     let folder_name = dir
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())

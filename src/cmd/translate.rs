@@ -45,10 +45,7 @@ fn export(args: &TranslateExportArgs, output: Output) -> Result<ExitCode> {
             .join(format!("{}.po", args.to))
     });
     let previous = match path.is_file() {
-        true => Some(
-            polib::po_file::parse(&path)
-                .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?,
-        ),
+        true => Some(crate::translate::read_po(&path)?),
         false => None,
     };
     let catalog = crate::translate::export(&course, &args.to, previous.as_ref())?;
@@ -69,8 +66,7 @@ fn export(args: &TranslateExportArgs, output: Output) -> Result<ExitCode> {
 }
 
 fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
-    let catalog = polib::po_file::parse(&args.po)
-        .map_err(|err| anyhow::anyhow!("{}: {err}", args.po.display()))?;
+    let catalog = crate::translate::read_po(&args.po)?;
     let Some(course) = load(&args.course, output)? else {
         return Ok(ExitCode::FAILURE);
     };

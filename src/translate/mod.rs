@@ -18,6 +18,84 @@ use pulldown_cmark::{Event, Tag};
 use std::collections::HashMap;
 use units::{Form, Unit, course_units, toml_value};
 
+/// Largest PO file read: a translation of the largest course is a few MiB.
+const MAX_PO_BYTES: u64 = 64 << 20;
+/// Longest PO line: the parser reads lines through a 64 KiB buffer and would cut a longer one.
+const MAX_PO_LINE: usize = 65_000;
+
+/// Reads a PO file. Each line is checked to be a comment, a keyword with one quoted string,
+/// or a quoted continuation before the parser sees it: polib panics on an unterminated string
+/// and cuts a line longer than its buffer, and a translator's file must get a line number and
+/// what to do instead.
+pub fn read_po(path: &std::path::Path) -> anyhow::Result<Catalog> {
+    use anyhow::Context as _;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+            MAX_PO_BYTES + 1,
+        ),
+        &mut bytes,
+    )
+    .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > MAX_PO_BYTES {
+        anyhow::bail!(
+            "{}: larger than {} MiB; is this a PO file?",
+            path.display(),
+            MAX_PO_BYTES >> 20
+        );
+    }
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let line = 1 + err.as_bytes()[..err.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        anyhow::anyhow!("{}:{line}: the file is not UTF-8; save it with `Content-Type: text/plain; charset=UTF-8`", path.display())
+    })?;
+    for (n, line) in text.lines().enumerate() {
+        if let Err(problem) = check_po_line(line) {
+            anyhow::bail!("{}:{}: {problem}", path.display(), n + 1);
+        }
+    }
+    polib::po_file::parse_from_reader(text.as_bytes())
+        .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))
+}
+
+/// One line of a PO file, as the gettext tools write them.
+fn check_po_line(line: &str) -> Result<(), String> {
+    let line = line.trim_end_matches('\r').trim_start();
+    if line.len() > MAX_PO_LINE {
+        return Err(format!(
+            "the line is {} bytes long, more than {MAX_PO_LINE}; split the text into several quoted lines, as `msgcat` does",
+            line.len()
+        ));
+    }
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(());
+    }
+    let quoted = match line.split_once(' ') {
+        _ if line.starts_with('"') => line,
+        Some((keyword, rest)) if is_po_keyword(keyword) => rest.trim_start(),
+        _ => return Err("expected `msgctxt`, `msgid`, `msgid_plural`, `msgstr` or `msgstr[n]` and a quoted text, a quoted continuation, or a `#` comment".to_string()),
+    };
+    let Some(opened) = quoted.strip_prefix('"') else {
+        return Err("expected a quoted text, such as `msgstr \"Текст\"`".to_string());
+    };
+    // A complete string: closed by a quote that no backslash escapes.
+    let inner = opened.strip_suffix('"');
+    let closed =
+        inner.is_some_and(|inner| inner.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0);
+    if !closed {
+        return Err("the quoted text is not closed; end it with `\"` on the same line".to_string());
+    }
+    Ok(())
+}
+
+fn is_po_keyword(word: &str) -> bool {
+    matches!(word, "msgctxt" | "msgid" | "msgid_plural" | "msgstr")
+        || word
+            .strip_prefix("msgstr[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The PO catalogue of `course` for `language`. Translations already in `previous` (an
 /// earlier export of the same course) are kept for the units that still exist.
 pub fn export(
@@ -85,6 +163,13 @@ pub fn apply(course: &Course, catalog: &Catalog) -> Result<Translated, String> {
     let language = catalog.metadata.language.trim().to_string();
     if language.is_empty() {
         return Err("the PO file names no language: set `Language: uk` in its header".to_string());
+    }
+    // The language names the translated course's folder and goes into its course.toml.
+    if !crate::config::is_language_tag(&language) {
+        return Err(format!(
+            "the PO header's `Language: {}` is not a BCP 47 language tag; set it to a tag such as `uk`, `fr` or `pt-BR`",
+            language.escape_debug()
+        ));
     }
     let translations = translations(catalog, false);
     let files = course_units(course).map_err(|err| format!("cannot read the course: {err}"))?;

@@ -203,3 +203,135 @@ fn an_image_or_an_included_file_that_is_a_fifo_is_refused_without_hanging() {
         "{shown}"
     );
 }
+
+#[test]
+fn new_refuses_a_title_that_adds_lines_and_a_language_that_is_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("c");
+    let output = coursepack(&[
+        "new",
+        course.to_str().unwrap(),
+        "--title",
+        "Ethics\n[package]\nallow_scripts = true",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: the title `Ethics\\n[package]\\nallow_scripts = true` is not one line of text; give it without line breaks or control characters\n"
+    );
+    let output = coursepack(&["new", course.to_str().unwrap(), "--language", "../../x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: `../../x` is not a BCP 47 language tag"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!course.exists(), "nothing was written");
+}
+
+#[test]
+fn a_po_language_that_is_a_path_creates_nothing() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    let po = course.dir.path().join("uk.po");
+    let exported = coursepack(&[
+        "translate",
+        "export",
+        course.path().to_str().unwrap(),
+        "--to",
+        "uk",
+        "-o",
+        po.to_str().unwrap(),
+    ]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let text = std::fs::read_to_string(&po).unwrap();
+    assert!(text.contains("\"Language: uk\\n\""), "{text}");
+    std::fs::write(
+        &po,
+        text.replace("\"Language: uk\\n\"", "\"Language: ../../evil\\n\""),
+    )
+    .unwrap();
+    let before: Vec<_> = std::fs::read_dir(course.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let output = coursepack(&[
+        "translate",
+        "import",
+        course.path().to_str().unwrap(),
+        po.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("the PO header's `Language: ../../evil` is not a BCP 47 language tag"),
+        "{}",
+        stderr(&output)
+    );
+    let after: Vec<_> = std::fs::read_dir(course.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after, "no folder was made");
+    assert!(!course.dir.path().join("..").join("evil").exists());
+}
+
+#[test]
+fn a_malformed_po_file_is_an_error_at_its_line_never_a_panic() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    let po = course.dir.path().join("uk.po");
+    let exported = coursepack(&[
+        "translate",
+        "export",
+        course.path().to_str().unwrap(),
+        "--to",
+        "uk",
+        "-o",
+        po.to_str().unwrap(),
+    ]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let text = std::fs::read_to_string(&po).unwrap();
+    // The first message's empty translation, after the header.
+    let at = text.find("msgctxt").unwrap();
+    let empty = at + text[at..].find("msgstr \"\"").unwrap();
+    let line = 1 + text[..empty].matches('\n').count();
+    let shown = po.display().to_string();
+    for (msgstr, problem) in [
+        (
+            "msgstr \"Ласкаво".to_string(),
+            "the quoted text is not closed; end it with `\"` on the same line",
+        ),
+        (
+            "msgstr x".to_string(),
+            "expected a quoted text, such as `msgstr \"Текст\"`",
+        ),
+        (
+            "msgstr \"ends in an escaped quote\\\"".to_string(),
+            "the quoted text is not closed; end it with `\"` on the same line",
+        ),
+        (
+            format!("msgstr \"{}\"", "ї".repeat(50_000)),
+            "the line is 100009 bytes long, more than 65000; split the text into several quoted lines, as `msgcat` does",
+        ),
+    ] {
+        std::fs::write(
+            &po,
+            format!("{}{msgstr}{}", &text[..empty], &text[empty + 9..]),
+        )
+        .unwrap();
+        let out = course.dir.path().join("out");
+        let output = coursepack(&[
+            "translate",
+            "import",
+            course.path().to_str().unwrap(),
+            po.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_eq!(
+            stderr(&output),
+            format!("error: {shown}:{line}: {problem}\n")
+        );
+        assert!(!out.exists());
+    }
+}
