@@ -352,9 +352,48 @@ pub fn temporary_output(output: &Path, suffix: &str) -> Result<NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    builder
+    let file = builder
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    crate::lock(&UNFINISHED).push(file.path().to_path_buf());
+    Ok(file)
+}
+
+/// A temporary folder beside `output` (a course being written), to be renamed onto it.
+pub fn temporary_folder(output: &Path) -> Result<tempfile::TempDir> {
+    let dir = output_folder(output)?;
+    let folder = tempfile::Builder::new()
+        .prefix(".coursepack-")
+        .tempdir_in(dir)
+        .with_context(|| format!("cannot create a temporary folder in {}", dir.display()))?;
+    crate::lock(&UNFINISHED).push(folder.path().to_path_buf());
+    Ok(folder)
+}
+
+/// Temporary outputs made by this process. Dropping one removes it, but a signal ends the
+/// process without drops: [`remove_unfinished_on_interrupt`] removes them then. One that was
+/// finished has been renamed away and is not there to remove.
+static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// On Ctrl-C, SIGTERM or SIGHUP: removes every unfinished output and exits with 130, as an
+/// interrupted command does, leaving nothing half-written beside the outputs (a `.partial`
+/// zip as large as the package was left before).
+pub fn remove_unfinished_on_interrupt() -> Result<()> {
+    ctrlc::set_handler(|| {
+        let removed = crate::lock(&UNFINISHED)
+            .iter()
+            .filter(|path| {
+                std::fs::remove_file(path)
+                    .or_else(|_| std::fs::remove_dir_all(path))
+                    .is_ok()
+            })
+            .count();
+        if removed > 0 {
+            eprintln!("interrupted: the unfinished output was removed");
+        }
+        std::process::exit(130);
+    })
+    .context("cannot watch for interruptions")
 }
 
 /// How an entry goes into the zip.

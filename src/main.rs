@@ -9,7 +9,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = coursepack::cli::Cli::parse();
-    match coursepack::cmd::run(&cli) {
+    match coursepack::archive::remove_unfinished_on_interrupt()
+        .and_then(|()| coursepack::cmd::run(&cli))
+    {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err}");

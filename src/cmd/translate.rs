@@ -97,9 +97,7 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
     }
     // Written beside the target and checked before it takes the target's place: a broken
     // translation never leaves a half-written course behind.
-    let staging = tempfile::Builder::new()
-        .prefix(".coursepack-translation-")
-        .tempdir_in(crate::archive::output_folder(&target)?)?;
+    let staging = crate::archive::temporary_folder(&target)?;
     copy_course(&course.root, staging.path(), &translated.files)?;
     let (_, diagnostics) = crate::prepare(staging.path(), None)?;
     let (problems, failed) = output.report(&target, &diagnostics, false);

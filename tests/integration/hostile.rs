@@ -335,3 +335,72 @@ fn a_malformed_po_file_is_an_error_at_its_line_never_a_panic() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn an_interrupted_build_leaves_nothing_behind() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n![The director on integrity](media/talk.mp4)\n",
+        ),
+    ]);
+    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
+    // A large video (sparse, so quick to make) keeps the zip being written long enough.
+    let video = std::fs::File::create(course.path().join("01-intro/media/talk.mp4")).unwrap();
+    video.set_len(3 << 30).unwrap();
+    let out = course.out();
+    for signal in ["INT", "TERM"] {
+        let build = std::process::Command::new(env!("CARGO_BIN_EXE_coursepack"))
+            .args([
+                "build",
+                course.path().to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let partial = loop {
+            let found = std::fs::read_dir(&out).ok().and_then(|mut d| {
+                d.find_map(|e| {
+                    let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                    name.ends_with(".zip.partial").then_some(name)
+                })
+            });
+            if let Some(name) = found {
+                break name;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the build never started its zip"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &build.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let output = build.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(130),
+            "SIG{signal}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            stderr(&output),
+            "interrupted: the unfinished output was removed\n"
+        );
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "SIG{signal} left {left:?} ({partial} was being written)"
+        );
+    }
+}
