@@ -65,6 +65,29 @@ impl Diagnostic {
     }
 }
 
+/// `text` as it may go to a terminal: control characters (but line breaks and tabs) and the
+/// bidirectional overrides, which could move the cursor, retitle the window or reorder what
+/// a reader sees, written as `\u{1b}` escapes. Titles, names and messages come from input
+/// anyone may have written.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            safe.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(safe)
+}
+
 impl Diagnostic {
     /// The diagnostic with its path shown under `course_dir`, as the author's editor and
     /// terminal see it (`courses/x/01-a/02-b.md:3:5: error: ...`).
@@ -82,7 +105,7 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             text.push_str(&format!("\n  help: {help}"));
         }
-        text
+        printable(&text).into_owned()
     }
 
     /// The diagnostic for `--json` output, its path shown under `course_dir`.
@@ -210,5 +233,23 @@ mod tests {
         );
         let w = Diagnostic::warning("01-x", None, "empty module");
         assert_eq!(w.to_string(), "01-x: warning: empty module");
+    }
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn escape_sequences_and_bidi_overrides_are_shown_not_obeyed() {
+        assert_eq!(
+            printable("Title\u{1b}]0;owned\u{7}\nnext\tline"),
+            "Title\\u{1b}]0;owned\\u{7}\nnext\tline"
+        );
+        assert_eq!(printable("abc\u{202e}fed\u{9b}"), "abc\\u{202e}fed\\u{9b}");
+        assert!(matches!(
+            printable("Риск: ok"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -1,4 +1,5 @@
 use clap::Parser;
+use coursepack::diagnostics::printable;
 use std::process::ExitCode;
 
 /// A build makes hundreds of thousands of small allocations (Markdown events, template
@@ -14,9 +15,9 @@ fn main() -> ExitCode {
     {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", printable(&err.to_string()));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", printable(&cause.to_string()));
             }
             ExitCode::from(2)
         }

@@ -4,6 +4,7 @@
 use super::{Output, human_size};
 use crate::archive::ZipJob;
 use crate::cli::BuildArgs;
+use crate::diagnostics::printable;
 use crate::package::{Content, PackageFiles, PackageOptions, Standard};
 use crate::slots::{LOCK_FILE, Slots};
 use anyhow::{Context as _, Result};
@@ -64,8 +65,8 @@ pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
         if args.json {
             results.push(report.json);
         } else {
-            eprint!("{}", report.stderr);
-            print!("{}", report.stdout);
+            eprint!("{}", printable(&report.stderr));
+            print!("{}", printable(&report.stdout));
         }
         failed |= report.failed;
     }

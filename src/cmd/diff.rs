@@ -2,6 +2,7 @@
 
 use super::Output;
 use crate::cli::DiffArgs;
+use crate::diagnostics::printable;
 use crate::diff::{Carried, Changes, Difference};
 use crate::package::PackageOptions;
 use anyhow::{Context, Result, bail};
@@ -19,7 +20,7 @@ pub fn run(args: &DiffArgs, output: Output) -> Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&difference)?);
     } else {
-        print!("{}", describe(&difference, output));
+        print!("{}", printable(&describe(&difference, output)));
     }
     Ok(if lost {
         ExitCode::FAILURE

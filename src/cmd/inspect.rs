@@ -3,6 +3,7 @@
 
 use super::{Output, human_size as size, plural};
 use crate::cli::PackageArgs;
+use crate::diagnostics::printable;
 use crate::inspect::{self, Item, Report, Severity};
 use anyhow::{Context, Result};
 use std::fmt::Write;
@@ -21,8 +22,8 @@ pub fn run_inspect(args: &PackageArgs, output: Output) -> Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", overview(&report));
-        print!("{}", problems(&report, output));
+        print!("{}", printable(&overview(&report)));
+        print!("{}", printable(&problems(&report, output)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -41,7 +42,7 @@ pub fn run_validate(args: &PackageArgs, output: Output) -> Result<ExitCode> {
         });
         println!("{}", serde_json::to_string_pretty(&verdict)?);
     } else {
-        print!("{}", problems(&report, output));
+        print!("{}", printable(&problems(&report, output)));
         let counts = format!(
             "{}, {}",
             plural(report.error_count(), "error"),
@@ -49,9 +50,15 @@ pub fn run_validate(args: &PackageArgs, output: Output) -> Result<ExitCode> {
         );
         let standard = report.standard.as_deref().unwrap_or("not SCORM");
         if valid {
-            println!("{}: valid ({standard}), {counts}", report.package);
+            println!(
+                "{}: valid ({standard}), {counts}",
+                printable(&report.package)
+            );
         } else {
-            println!("{}: invalid ({standard}), {counts}", report.package);
+            println!(
+                "{}: invalid ({standard}), {counts}",
+                printable(&report.package)
+            );
         }
     }
     Ok(if valid {

@@ -404,3 +404,30 @@ fn an_interrupted_build_leaves_nothing_behind() {
         );
     }
 }
+
+#[test]
+fn terminal_escapes_from_the_input_are_shown_not_obeyed() {
+    // A title that would retitle the terminal window and a link that would colour the screen.
+    let toml = MINIMAL_TOML.replace("title = \"Demo\"", "title = \"Demo\\u001b]0;owned\\u0007\"");
+    let course = TempCourse::new(&[
+        ("course.toml", &toml),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\nSee [this](<\u{1b}[31mred.md>).\n",
+        ),
+    ]);
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1));
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    assert!(shown.contains("\\u{1b}[31mred.md"), "{shown}");
+
+    course.write("01-intro/01-welcome.md", b"# Welcome\n\nHello.\n");
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let output = coursepack(&["inspect", zip.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.contains("Demo\\u{1b}]0;owned\\u{7}"), "{text}");
+}
