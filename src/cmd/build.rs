@@ -1,7 +1,7 @@
 //! `coursepack build`: every course, every standard, one summary line per package. Several
 //! courses build side by side on the thread pool; their output is printed in the order given.
 
-use super::{Output, human_size};
+use super::{Output, human_size, plural};
 use crate::archive::ZipJob;
 use crate::cli::BuildArgs;
 use crate::diagnostics::printable;
@@ -10,9 +10,10 @@ use crate::slots::{LOCK_FILE, Slots};
 use anyhow::{Context as _, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -37,9 +38,12 @@ fn describe_lock_change(before: Option<&Slots>, after: &Slots) -> String {
         );
     };
     format!(
-        "{} new page slots and {} new question slots: commit it with this version",
-        after.pages.len() - before.pages.len(),
-        after.questions.len() - before.questions.len()
+        "{} and {}: commit it with this version",
+        plural(after.pages.len() - before.pages.len(), "new page slot"),
+        plural(
+            after.questions.len() - before.questions.len(),
+            "new question slot"
+        )
     )
 }
 
@@ -53,10 +57,20 @@ pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
         } else {
             ProgressDrawTarget::hidden()
         });
+    let taken = packages_taken_twice(args);
     let reports: Vec<Result<Report>> = args
         .courses
         .par_iter()
-        .map(|dir| build_course(dir, args, output, &bars))
+        .zip(&taken)
+        .map(|(dir, taken)| match taken {
+            Some(problem) => Ok(Report {
+                stderr: format!("error: {}: {problem}; no package was written\n", dir.display()),
+                failed: true,
+                json: serde_json::json!({ "course": dir.display().to_string(), "ok": false, "error": problem, "packages": [] }),
+                ..Report::default()
+            }),
+            None => build_course(dir, args, output, &bars),
+        })
         .collect();
     let mut failed = false;
     let mut results = Vec::new();
@@ -78,6 +92,59 @@ pub fn run(args: &BuildArgs, output: Output) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// For each course, in the order given, why it is not built when an earlier one would write
+/// the same package (the same id and version, or the same folder twice): the later zip would
+/// replace the earlier one. Courses whose course.toml does not read are left to the build to
+/// report.
+fn packages_taken_twice(args: &BuildArgs) -> Vec<Option<String>> {
+    let mut writers: HashMap<PathBuf, &Path> = HashMap::new();
+    args.courses
+        .iter()
+        .map(|dir| {
+            let root = dir.canonicalize().ok()?;
+            let text = crate::load::read_text(&root, crate::config::COURSE_FILE).ok()?.ok()?;
+            let config = crate::config::parse_course_config(&text).ok()?;
+            let paths: Vec<PathBuf> = standards_of(args, &config)
+                .into_iter()
+                .map(|standard| zip_path(args, &config, standard))
+                .collect();
+            if let Some((path, first)) = paths.iter().find_map(|p| writers.get(p).map(|first| (p, *first))) {
+                return Some(format!(
+                    "it would write {} as {} does (the same course id `{}` and version); give one of them another id",
+                    path.display(),
+                    first.display(),
+                    config.id()
+                ));
+            }
+            for path in paths {
+                writers.insert(path, dir);
+            }
+            None
+        })
+        .collect()
+}
+
+/// The standards to build: the command line's, else the course's.
+fn standards_of(args: &BuildArgs, config: &crate::config::CourseConfig) -> Vec<Standard> {
+    let mut standards = if args.standards.is_empty() {
+        config.package.standards.clone()
+    } else {
+        args.standards.clone()
+    };
+    standards.dedup();
+    standards
+}
+
+fn zip_path(args: &BuildArgs, config: &crate::config::CourseConfig, standard: Standard) -> PathBuf {
+    let name = format!(
+        "{}-{}-{}.zip",
+        config.id(),
+        config.version(),
+        standard.as_str()
+    );
+    args.out_dir.join(name)
 }
 
 /// What building one course has to say, printed once every course is done.
@@ -120,23 +187,12 @@ fn build_course(
     }
     let checked = checked.expect("a course without errors is checked");
     let config = &checked.course.config;
-    let mut standards: Vec<Standard> = if args.standards.is_empty() {
-        config.package.standards.clone()
-    } else {
-        args.standards.clone()
-    };
-    standards.dedup();
+    let standards = standards_of(args, config);
     let sco_per_module = args.sco_per_module || config.package.sco_per_module;
-    let zip_name = |standard: Standard| {
-        let name = format!(
-            "{}-{}-{}.zip",
-            config.id(),
-            config.version(),
-            standard.as_str()
-        );
-        args.out_dir.join(name)
-    };
-    let paths: Vec<_> = standards.iter().map(|&s| zip_name(s)).collect();
+    let paths: Vec<_> = standards
+        .iter()
+        .map(|&s| zip_path(args, config, s))
+        .collect();
     // The course files (most of a package's bytes) stream into the first zip while the pages
     // are templated; the other packages start once the pages are ready.
     let course_files = checked.course_files();

@@ -431,3 +431,44 @@ fn terminal_escapes_from_the_input_are_shown_not_obeyed() {
     );
     assert!(text.contains("Demo\\u{1b}]0;owned\\u{7}"), "{text}");
 }
+
+#[test]
+fn two_courses_with_one_id_in_one_build_do_not_overwrite_each_other() {
+    let first = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    let second = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-other.md", "# Other\n"),
+    ]);
+    let out = first.out();
+    let output = coursepack(&[
+        "build",
+        first.path().to_str().unwrap(),
+        second.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let zip = out.join("demo-1.0.0-scorm12.zip");
+    let expected = format!(
+        "error: {}: it would write {} as {} does (the same course id `demo` and version); give one of them another id; no package was written\n",
+        second.path().display(),
+        zip.display(),
+        first.path().display()
+    );
+    assert!(stderr(&output).ends_with(&expected), "{}", stderr(&output));
+    assert!(
+        entry_names(&zip)
+            .iter()
+            .any(|n| n == "pages/intro/welcome.html"),
+        "the first course's package stands"
+    );
+    // The same folder twice is the same collision.
+    let again = coursepack(&[
+        "build",
+        first.path().to_str().unwrap(),
+        first.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+}

@@ -92,7 +92,7 @@ fn build_makes_the_lock_and_later_versions_keep_every_slot() {
         "{shown}"
     );
     assert!(
-        shown.contains("COURSE/coursepack.lock: 1 new page slots and 0 new question slots"),
+        shown.contains("COURSE/coursepack.lock: 1 new page slot and 0 new question slots"),
         "{shown}"
     );
     let second = course.out().join("v2/demo-1.0.0-scorm12.zip");
