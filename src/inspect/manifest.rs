@@ -74,6 +74,10 @@ pub struct XmlError {
 
 /// Parses the manifest. DTDs are refused outright: SCORM never needs one, and an internal
 /// subset is how entity-expansion bombs and external entity reads get in.
+/// Deepest nesting read. Real manifests nest a few levels (items in items, metadata); every
+/// pass over the tree, and freeing it, recurses, and 10,000 levels overflowed the stack.
+const MAX_DEPTH: usize = 100;
+
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(
         |err| {
@@ -131,6 +135,12 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                     ));
                 }
                 if matches!(event, Event::Start(_)) {
+                    if stack.len() > MAX_DEPTH {
+                        return Err(fail(
+                            format!("elements are nested more than {MAX_DEPTH} deep"),
+                            position,
+                        ));
+                    }
                     stack.push(element);
                 } else {
                     stack

@@ -332,10 +332,13 @@ fn check_manifest(bytes: &[u8], archive: &Archive, report: &mut Report) {
                 );
             }
         }
-        Err(err) => report.problems.push(Problem::warning(
+        // Not validated is not valid: the verdict fails closed.
+        Err(err) => report.problems.push(Problem::error(
             Rule::Schema,
             Some(MANIFEST),
-            format!("schema validation could not run: {err}"),
+            format!(
+                "schema validation could not run ({err}), so the manifest cannot be called valid"
+            ),
         )),
     }
     report.identifier = root.plain("identifier").map(str::to_string);

@@ -504,3 +504,63 @@ fn bundled_schemas_are_the_official_files() {
     }
     assert_eq!(compared, 38, "4 SCORM 1.2 and 34 SCORM 2004 schema files");
 }
+
+#[test]
+fn a_manifest_nested_10000_deep_is_refused_by_validate_inspect_and_diff_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = |manifest: &str| {
+        let open: String = (0..10_000)
+            .map(|i| format!("<item identifier=\"d{i}\"><title>t</title>"))
+            .collect();
+        let close = "</item>".repeat(10_000);
+        manifest.replacen(
+            "<item identifier=\"extras\">",
+            &format!("{open}{close}<item identifier=\"extras\">"),
+            1,
+        )
+    };
+    let package = third_party(dir.path(), "deep.zip", deep, &[]);
+    assert!(std::fs::metadata(&package).unwrap().len() < 400_000);
+    assert_problem(&package, "elements are nested more than 100 deep");
+    let inspected = coursepack(&["inspect", package.to_str().unwrap()]);
+    assert_eq!(
+        inspected.status.code(),
+        Some(0),
+        "inspect reports; validate judges: {}",
+        stderr(&inspected)
+    );
+    assert!(
+        stdout(&inspected).contains("elements are nested more than 100 deep"),
+        "{}",
+        stdout(&inspected)
+    );
+    let diffed = coursepack(&["diff", package.to_str().unwrap(), package.to_str().unwrap()]);
+    assert!(
+        matches!(diffed.status.code(), Some(0..=2)),
+        "no crash: {:?} {}",
+        diffed.status,
+        stderr(&diffed)
+    );
+}
+
+#[test]
+fn a_schema_check_that_cannot_run_fails_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = build(&sample_course(), "scorm12", dir.path(), &[]);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coursepack"))
+        .args(["validate", package.to_str().unwrap()])
+        .env("TMPDIR", dir.path().join("no-such-folder"))
+        .output()
+        .unwrap();
+    let report = stdout(&output) + &stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("schema validation could not run ("),
+        "{report}"
+    );
+    assert!(
+        report.contains("so the manifest cannot be called valid"),
+        "{report}"
+    );
+    assert!(report.contains("invalid (SCORM 1.2)"), "{report}");
+}
