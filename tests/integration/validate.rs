@@ -519,7 +519,10 @@ fn a_manifest_nested_10000_deep_is_refused_by_validate_inspect_and_diff_without_
             1,
         )
     };
-    let package = third_party(dir.path(), "deep.zip", deep, &[]);
+    // In a folder of its own: assert_problem watches the folder around it for writes.
+    let folder = dir.path().join("packages");
+    std::fs::create_dir(&folder).unwrap();
+    let package = third_party(&folder, "deep.zip", deep, &[]);
     assert!(std::fs::metadata(&package).unwrap().len() < 400_000);
     assert_problem(&package, "elements are nested more than 100 deep");
     let inspected = coursepack(&["inspect", package.to_str().unwrap()]);
