@@ -45,7 +45,11 @@ pub fn split_order_prefix(name: &str) -> Option<(u64, &str)> {
 pub fn safe_file_name(name: &str) -> Cow<'_, str> {
     let is_safe =
         |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
-    if !name.is_empty() && name.bytes().all(is_safe) && !name.starts_with('.') {
+    if !name.is_empty()
+        && name.bytes().all(is_safe)
+        && !name.starts_with('.')
+        && !looks_hashed(name)
+    {
         return Cow::Borrowed(name);
     }
     let (stem, extension) = match name.rfind('.') {
@@ -62,6 +66,21 @@ pub fn safe_file_name(name: &str) -> Cow<'_, str> {
         safe.push_str(&extension);
     }
     Cow::Owned(safe)
+}
+
+/// Whether a safe name has the shape of a hashed one (`map-ee65de64.png`, what `Map.png`
+/// becomes): kept as it is, it could be the package name of another file.
+fn looks_hashed(name: &str) -> bool {
+    let stem = name
+        .rfind('.')
+        .filter(|&dot| dot > 0)
+        .map_or(name, |dot| &name[..dot]);
+    stem.len() >= 8 && {
+        let (rest, hash) = stem.split_at(stem.len() - 8);
+        hash.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            && (rest.is_empty() || rest.ends_with('-'))
+    }
 }
 
 /// A slug no earlier source took. The first source keeps the plain slug; a later one that
@@ -144,5 +163,17 @@ mod tests {
         assert_eq!(safe_file_name("Схема.svg"), safe_file_name("Схема.svg"));
         assert!(safe_file_name("Схема.svg").bytes().all(|b| b.is_ascii()));
         assert!(!safe_file_name(".hidden").starts_with('.'));
+    }
+
+    #[test]
+    fn a_safe_name_shaped_like_a_hashed_one_is_hashed_too() {
+        let hashed = safe_file_name("Map.png");
+        assert!(looks_hashed(&hashed), "{hashed}");
+        // The file that happens to be named like it does not take its place.
+        assert_ne!(safe_file_name(&hashed), hashed);
+        assert_eq!(safe_file_name("map-2024.png"), "map-2024.png");
+        assert_eq!(safe_file_name("deadbeef"), safe_file_name("deadbeef"));
+        assert_ne!(safe_file_name("deadbeef"), "deadbeef");
+        assert_eq!(safe_file_name("notes-draft.txt"), "notes-draft.txt");
     }
 }

@@ -166,6 +166,7 @@ pub fn check_course(
         titles.push(title);
     }
     files.extend(include_files(course, diagnostics)?);
+    check_package_paths(&files, diagnostics);
     if let Some(logo) = &course.config.theme.logo {
         let reference = logo.get_ref();
         let resolved = crate::load::normalize(reference)
@@ -188,6 +189,24 @@ pub fn check_course(
         files,
         slots,
     })
+}
+
+/// Two course files must never become one package file: one would show in place of the
+/// other. Safe names cannot meet (see `slug::safe_file_name`) but by a hash collision.
+fn check_package_paths(files: &BTreeSet<String>, diagnostics: &mut Diagnostics) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for source in files {
+        if let Some(first) = seen.insert(file_href(source), source) {
+            diagnostics.push(
+                Diagnostic::error(
+                    source,
+                    None,
+                    format!("`{source}` and `{first}` would be the same file in the package"),
+                )
+                .with_help("rename one of them"),
+            );
+        }
+    }
 }
 
 /// The saved-state slots of this version: the lock's, and new ones for new pages and

@@ -472,3 +472,37 @@ fn two_courses_with_one_id_in_one_build_do_not_overwrite_each_other() {
     ]);
     assert_eq!(again.status.code(), Some(1));
 }
+
+#[test]
+fn a_file_named_like_another_files_package_name_does_not_replace_it() {
+    // `Map.png` is packaged under a hashed name; a file may be named exactly that.
+    let hashed = "map-ee65de64.png";
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            &format!("# Welcome\n\n![Map](media/Map.png)\n\n![Other](media/{hashed})\n"),
+        ),
+    ]);
+    course.write("01-intro/media/Map.png", b"the map");
+    course.write(&format!("01-intro/media/{hashed}"), b"another image");
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let entries = zip_entries(&zip);
+    let media: Vec<(&str, &[u8])> = entries
+        .iter()
+        .filter(|(name, _, _)| name.starts_with("files/01-intro/media/"))
+        .map(|(name, _, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    assert_eq!(media.len(), 2, "{media:?}");
+    let page = entry_text(&zip, "pages/intro/welcome.html");
+    for (name, bytes) in media {
+        let file = name.rsplit('/').next().unwrap();
+        let alt = if bytes == b"the map" { "Map" } else { "Other" };
+        assert!(
+            page.contains(&format!(
+                "src=\"../../files/01-intro/media/{file}\" alt=\"{alt}\""
+            )),
+            "{alt} → {file}:\n{page}"
+        );
+    }
+}
