@@ -506,3 +506,35 @@ fn a_file_named_like_another_files_package_name_does_not_replace_it() {
         );
     }
 }
+
+#[test]
+fn nested_images_take_linear_time() {
+    let time_for = |depth: usize| {
+        let page = format!(
+            "# W\n\n{}{}\n",
+            "![a".repeat(depth),
+            "](x.png)".repeat(depth)
+        );
+        let course = TempCourse::new(&[
+            ("course.toml", MINIMAL_TOML),
+            ("01-intro/01-welcome.md", &page),
+        ]);
+        let started = Instant::now();
+        let output = coursepack(&["check", course.path().to_str().unwrap()]);
+        let elapsed = started.elapsed();
+        assert_eq!(output.status.code(), Some(1), "x.png is missing");
+        elapsed
+    };
+    // Measured side by side: five times the depth takes about five times as long, not 25.
+    let small = time_for(10_000);
+    let large = time_for(50_000);
+    assert!(
+        large < Duration::from_secs(60),
+        "50,000 nested images: {large:?}"
+    );
+    let ratio = large.as_secs_f64() / small.as_secs_f64();
+    assert!(
+        ratio < 12.0,
+        "10,000: {small:?}, 50,000: {large:?}, ratio {ratio:.1}"
+    );
+}
