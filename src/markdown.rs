@@ -144,9 +144,9 @@ impl<'a> PagePass<'a> {
     /// Rewrites Markdown links and images to package URLs and checks images' alt text.
     fn rewrite_references<'e>(&mut self, events: &mut [(Event<'e>, Range<usize>)]) {
         let described = images_with_text(events);
-        for i in 0..events.len() {
-            let offset = events[i].1.start;
-            match &mut events[i].0 {
+        for (i, (event, range)) in events.iter_mut().enumerate() {
+            let offset = range.start;
+            match event {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
