@@ -20,6 +20,8 @@ const POLL_TIMEOUT: Duration = Duration::from_secs(25);
 const SETTLE: Duration = Duration::from_millis(30);
 /// Learner records posted by the page; far above SCORM 2004's 64,000-character suspend_data.
 const MAX_LEARNER_RECORD: u64 = 4 << 20;
+/// Largest course file the preview serves (a video): it is read whole for each request.
+const MAX_SERVED_FILE: u64 = 2 << 30;
 
 /// What the server shows: the last good build, and the current build error if any.
 #[derive(Default)]
@@ -40,6 +42,14 @@ struct Shared {
     site: Mutex<Site>,
     changed: Condvar,
     cache: crate::Cache,
+    /// The course folder (canonical): files are read through its gate on every request.
+    root: PathBuf,
+    /// `Host` values the server answers to: a page on another name (DNS rebinding) is refused.
+    hosts: Vec<String>,
+    /// Given to the preview page only; the requests that change the learner record carry it,
+    /// which a page of another origin cannot (it can neither read the page nor set a header
+    /// without a preflight this server never grants).
+    token: String,
 }
 
 pub struct Options {
@@ -51,18 +61,21 @@ pub struct Options {
 
 /// Serves the course until the process is stopped.
 pub fn serve(course: &Path, options: Options) -> Result<()> {
+    let server = tiny_http::Server::http(("127.0.0.1", options.port))
+        .map_err(|err| anyhow::anyhow!("cannot listen on 127.0.0.1:{}: {err}", options.port))?;
+    let bound = server.server_addr().to_ip().context("a TCP address")?;
+    let address = format!("http://{bound}/");
     let shared = Arc::new(Shared {
         site: Mutex::new(Site::default()),
         changed: Condvar::new(),
         cache: crate::Cache::default(),
+        root: course
+            .canonicalize()
+            .unwrap_or_else(|_| course.to_path_buf()),
+        hosts: vec![bound.to_string(), format!("localhost:{}", bound.port())],
+        token: secret(),
     });
     rebuild(course, options.templates.as_deref(), &shared, "built");
-    let server = tiny_http::Server::http(("127.0.0.1", options.port))
-        .map_err(|err| anyhow::anyhow!("cannot listen on 127.0.0.1:{}: {err}", options.port))?;
-    let address = format!(
-        "http://{}/",
-        server.server_addr().to_ip().context("a TCP address")?
-    );
     let _watcher = watch(course, options.templates.clone(), Arc::clone(&shared))?;
     (options.on_ready)(&address);
     for request in server.incoming_requests() {
@@ -242,6 +255,33 @@ fn classify(burst: &[notify::Result<notify::Event>], theme_dirs: &[PathBuf]) -> 
 }
 
 fn respond(mut request: tiny_http::Request, shared: &Shared) {
+    let header = |name: &str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str().to_string())
+    };
+    if !header("Host").is_some_and(|host| shared.hosts.contains(&host)) {
+        let _ = request.respond(reply(
+            421,
+            "text/plain",
+            b"the preview answers to 127.0.0.1 and localhost only".to_vec(),
+        ));
+        return;
+    }
+    let changes = matches!(
+        request.method(),
+        tiny_http::Method::Post | tiny_http::Method::Delete
+    );
+    if changes && header("X-Coursepack-Token").as_deref() != Some(shared.token.as_str()) {
+        let _ = request.respond(reply(
+            403,
+            "text/plain",
+            b"only the preview page changes the learner record".to_vec(),
+        ));
+        return;
+    }
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let standard = query
@@ -251,7 +291,7 @@ fn respond(mut request: tiny_http::Request, shared: &Shared) {
         .unwrap_or(Standard::Scorm12);
     let method = request.method().clone();
     let response = match (method, path) {
-        (tiny_http::Method::Get, "/") => embedded("preview/index.html"),
+        (tiny_http::Method::Get, "/") => preview_page(shared),
         (tiny_http::Method::Get, "/__preview/state") => {
             let after = query
                 .split('&')
@@ -331,11 +371,20 @@ fn course_file(shared: &Shared, rest: &str) -> tiny_http::Response<std::io::Curs
     let content = files.get(&file).cloned();
     let bytes = match content {
         Some(Content::Bytes(bytes)) => bytes.to_vec(),
-        // Course files are read when asked for: an edited image shows at the next reload.
-        Some(Content::File(path)) => match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(_) => return reply(404, "text/plain", b"not found".to_vec()),
-        },
+        // Course files are read when asked for, through the gate: an edited image shows at the
+        // next reload, and a file swapped for a link out of the course is not served.
+        Some(Content::File(path)) => {
+            let relative = path
+                .strip_prefix(&shared.root)
+                .ok()
+                .and_then(|p| p.to_str());
+            match relative.map(|r| {
+                crate::load::read_course_file(&shared.root, &r.replace('\\', "/"), MAX_SERVED_FILE)
+            }) {
+                Some(Ok(Ok(bytes))) => bytes,
+                _ => return reply(404, "text/plain", b"not found".to_vec()),
+            }
+        }
         None => return reply(404, "text/plain", b"not found".to_vec()),
     };
     reply(200, content_type(&file), bytes)
@@ -360,6 +409,26 @@ fn package_for(shared: &Shared, standard: Standard) -> Result<Option<Arc<Package
         site.packages.insert(standard, Arc::clone(&files));
     }
     Ok(Some(files))
+}
+
+/// The preview page, with the token its requests carry.
+fn preview_page(shared: &Shared) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let page = crate::templates::embedded("preview/index.html").unwrap_or_default();
+    let page = String::from_utf8_lossy(page).replace("{{token}}", &shared.token);
+    reply(200, "text/html; charset=utf-8", page.into_bytes())
+}
+
+/// 128 bits no other page can guess: the standard library seeds its hasher keys from the
+/// operating system's random source for each process.
+fn secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    (0..2)
+        .map(|i| {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u64(i);
+            format!("{:016x}", hasher.finish())
+        })
+        .collect()
 }
 
 fn embedded(name: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {

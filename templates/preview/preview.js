@@ -16,6 +16,8 @@
   var frame = document.getElementById('pv-frame');
   var launchUrl = '/course/' + standard + '/index.html';
   var learnerUrl = '/__preview/learner?standard=' + standard;
+  // Changes to the learner record carry the token the server put in this page.
+  var token = { 'X-Coursepack-Token': document.querySelector('meta[name=coursepack-token]').content };
   var record = {};
   var api = null;
   var calls = [];
@@ -48,7 +50,7 @@
   // What the LMS stores: the record it would receive in a commit.
   function save(from, terminated) {
     record = from.renderCommitCMI(terminated);
-    fetch(learnerUrl, { method: 'POST', body: JSON.stringify(record), keepalive: true });
+    fetch(learnerUrl, { method: 'POST', body: JSON.stringify(record), keepalive: true, headers: token });
   }
 
   function render(from) {
@@ -130,7 +132,7 @@
   // Reset: end the session first (its exit saves the record), then forget the record.
   document.getElementById('pv-reset').addEventListener('click', function () {
     relaunch(function () {
-      return fetch(learnerUrl, { method: 'DELETE' }).then(function () {
+      return fetch(learnerUrl, { method: 'DELETE', headers: token }).then(function () {
         calls = [];
         record = {};
       });

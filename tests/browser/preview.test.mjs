@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { coursepackBinary, launchBrowser, sampleCourse, scratchDir } from './harness.mjs';
 
@@ -100,4 +101,53 @@ test('preview: the LMS run-time carried in the binary is scorm-again as publishe
   const vendored = readFileSync(join(import.meta.dirname, '..', '..', 'templates', 'preview', 'scorm-again.min.js'));
   const published = readFileSync(join(import.meta.dirname, 'node_modules', 'scorm-again', 'dist', 'scorm-again.min.js'));
   assert.ok(vendored.equals(published), 'templates/preview/scorm-again.min.js differs from the npm package; copy it again');
+});
+
+/** One request to the preview with the headers a browser of another origin could send. */
+function ask(origin, path, { method = 'GET', headers = {}, body = '' } = {}) {
+  const url = new URL(path, origin);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('preview: other host names, requests without the page\'s token and files swapped for links out are refused', async () => {
+  const dir = scratchDir('preview');
+  const course = join(dir, 'course');
+  cpSync(sampleCourse, course, { recursive: true });
+  writeFileSync(join(dir, 'secret.txt'), 'outside the course');
+  const preview = await startPreview(course);
+  try {
+    // DNS rebinding: a page of evil.example resolved to 127.0.0.1 sends its own Host.
+    const rebound = await ask(preview.origin, '/__preview/learner?standard=scorm12', { headers: { Host: 'evil.example:80' } });
+    assert.equal(rebound.status, 421);
+    const port = new URL(preview.origin).port;
+    assert.equal((await ask(preview.origin, '/', { headers: { Host: `localhost:${port}` } })).status, 200);
+
+    // A cross-origin "simple" request (text/plain, no preflight) cannot reset or write the record.
+    const post = await ask(preview.origin, '/__preview/learner?standard=scorm12', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{"cmi":{}}' });
+    assert.equal(post.status, 403);
+    assert.equal((await ask(preview.origin, '/__preview/learner?standard=scorm12', { method: 'DELETE' })).status, 403);
+    const page = (await ask(preview.origin, '/')).text;
+    const token = /name="coursepack-token" content="([0-9a-f]{32})"/.exec(page)[1];
+    const allowed = await ask(preview.origin, '/__preview/learner?standard=scorm12', { method: 'POST', headers: { 'X-Coursepack-Token': token }, body: '{"cmi":{}}' });
+    assert.equal(allowed.status, 204);
+
+    // A served file swapped for a link to a file outside the course is no longer served.
+    const logo = '/course/scorm12/files/media/logo.svg';
+    assert.equal((await ask(preview.origin, logo)).status, 200);
+    rmSync(join(course, 'media', 'logo.svg'));
+    symlinkSync(join(dir, 'secret.txt'), join(course, 'media', 'logo.svg'));
+    const swapped = await ask(preview.origin, logo);
+    assert.equal(swapped.status, 404);
+    assert.doesNotMatch(swapped.text, /outside the course/);
+  } finally {
+    preview.child.kill();
+  }
 });
