@@ -44,6 +44,8 @@ pub struct SavedPage {
 
 /// Largest page read to find questions; pages are a few KiB to a few hundred.
 const MAX_PAGE: u64 = 16 << 20;
+/// Most page text read from one package: a bound on the work a hostile zip can ask of `diff`.
+const MAX_PAGES_TOTAL: u64 = 256 << 20;
 
 /// Reads the package at `path`. Problems inspect finds do not stop the comparison.
 pub fn snapshot(path: &Path) -> anyhow::Result<Snapshot> {
@@ -54,7 +56,26 @@ pub fn snapshot(path: &Path) -> anyhow::Result<Snapshot> {
             path.display()
         );
     }
+    // The comparison inflates pages: a zip that inspect finds unsafe to inflate is not read.
+    let unsafe_zip = report.problems.iter().find(|p| {
+        p.severity == inspect::Severity::Error
+            && matches!(
+                p.rule,
+                inspect::Rule::ZipUnreadable
+                    | inspect::Rule::TooManyEntries
+                    | inspect::Rule::ZipBomb
+                    | inspect::Rule::CorruptEntry
+            )
+    });
+    if let Some(problem) = unsafe_zip {
+        anyhow::bail!(
+            "{} is not compared: {}; run `coursepack validate` on it",
+            path.display(),
+            problem.message
+        );
+    }
     let mut snapshot = Snapshot::default();
+    let mut budget = MAX_PAGES_TOTAL;
     fn walk(items: &[Item], out: &mut BTreeMap<String, String>) {
         for item in items {
             out.insert(item.identifier.clone(), item.title.clone());
@@ -77,12 +98,19 @@ pub fn snapshot(path: &Path) -> anyhow::Result<Snapshot> {
         snapshot.files.insert(name.clone(), entry.crc32());
         if name.ends_with(".html") && entry.size() <= MAX_PAGE {
             let mut page = String::new();
-            if entry
+            let read = entry
                 .by_ref()
-                .take(MAX_PAGE)
-                .read_to_string(&mut page)
-                .is_ok()
-            {
+                .take(MAX_PAGE.min(budget))
+                .read_to_string(&mut page);
+            budget -= page.len() as u64;
+            if budget == 0 {
+                anyhow::bail!(
+                    "{} holds more than {} MiB of pages; run `coursepack validate` on it",
+                    path.display(),
+                    MAX_PAGES_TOTAL >> 20
+                );
+            }
+            if read.is_ok() {
                 questions_of(&page, &mut snapshot.questions);
                 if name == "index.html" {
                     launch = script_json(&page, "cp-data");

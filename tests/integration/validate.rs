@@ -567,3 +567,31 @@ fn a_schema_check_that_cannot_run_fails_closed() {
     );
     assert!(report.contains("invalid (SCORM 1.2)"), "{report}");
 }
+
+#[test]
+fn diff_does_not_inflate_a_zip_bomb() {
+    let dir = tempfile::tempdir().unwrap();
+    // Pages that deflate to almost nothing: a bomb made of .html entries.
+    let zeros = vec![b' '; 64 << 20];
+    let bomb = third_party(
+        dir.path(),
+        "bomb.zip",
+        str::to_string,
+        &[("content/page.html", &zeros)],
+    );
+    let good = third_party(dir.path(), "good.zip", str::to_string, &[]);
+    let started = std::time::Instant::now();
+    let output = coursepack(&["diff", good.to_str().unwrap(), bomb.to_str().unwrap()]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("bomb.zip is not compared: ")
+            && stderr(&output).contains("run `coursepack validate` on it"),
+        "{}",
+        stderr(&output)
+    );
+}
