@@ -233,8 +233,10 @@ fn summarise_files(archive: &Archive, report: &mut Report) {
     let files: Vec<&Entry> = archive.entries.iter().filter(|e| !e.is_dir).collect();
     report.files.zip_bytes = archive.file_size;
     report.files.count = files.len();
-    report.files.bytes = files.iter().map(|e| e.size).sum();
-    report.files.compressed_bytes = files.iter().map(|e| e.compressed_size).sum();
+    report.files.bytes = files.iter().fold(0, |sum, e| sum.saturating_add(e.size));
+    report.files.compressed_bytes = files
+        .iter()
+        .fold(0, |sum, e| sum.saturating_add(e.compressed_size));
     report.files.stored = files.iter().filter(|e| e.stored).count();
     report.files.deflated = files.len() - report.files.stored;
     let mut largest = files.clone();

@@ -207,9 +207,12 @@ fn central_directory(
 }
 
 impl Archive {
-    /// What the entries say they expand to, all together.
+    /// What the entries say they expand to, all together. Saturating: declared sizes are the
+    /// zip's word, and a sum that wrapped would pass for a small one.
     pub fn declared_size(&self) -> u64 {
-        self.entries.iter().map(|e| e.size).sum()
+        self.entries
+            .iter()
+            .fold(0, |sum, e| sum.saturating_add(e.size))
     }
 
     /// More than is ever decompressed: the archive is reported, its entries left unread.
@@ -244,5 +247,32 @@ impl Archive {
             return Err(format!("holds {copied} bytes, its header says {declared}"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn declared_sizes_that_would_wrap_a_sum_still_count_as_too_large() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        for name in ["a", "b", "c"] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(b"x").unwrap();
+        }
+        zip.finish().unwrap();
+        let mut archive = open(&path).unwrap().ok().unwrap();
+        assert!(!archive.too_large_to_expand());
+        // What crafted zip64 records can declare: three sizes whose sum wraps to about 3 GiB.
+        for entry in &mut archive.entries {
+            entry.size = (u64::MAX / 3) + 1 + (1 << 30);
+        }
+        assert_eq!(archive.declared_size(), u64::MAX);
+        assert!(archive.too_large_to_expand());
     }
 }
