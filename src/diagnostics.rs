@@ -186,13 +186,8 @@ impl<'a> LineIndex<'a> {
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line_starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let line = line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = line_starts[line];
+        let line = self.line_number(offset);
+        let start = self.line_starts()[line];
         let column = self
             .text
             .get(start..offset)
@@ -201,6 +196,25 @@ impl<'a> LineIndex<'a> {
             line: self.first_line + line + 1,
             column,
         }
+    }
+
+    /// The line of `offset` alone: the column counts characters from the line's start, which
+    /// for every element of a manifest written on one line is quadratic.
+    pub fn line(&self, offset: usize) -> usize {
+        self.first_line + self.line_number(offset.min(self.text.len())) + 1
+    }
+
+    /// The 0-based line of `offset` within `text`.
+    fn line_number(&self, offset: usize) -> usize {
+        self.line_starts().partition_point(|&start| start <= offset) - 1
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 }
 

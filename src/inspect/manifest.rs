@@ -93,7 +93,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
         },
     )?;
     let lines = LineIndex::new(text, 0);
-    let line_at = |offset: u64| lines.position(offset as usize).line as u32;
+    let line_at = |offset: u64| lines.line(offset as usize) as u32;
     let mut reader = NsReader::from_str(text);
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {

@@ -351,6 +351,10 @@ fn check_manifest(bytes: &[u8], archive: &Archive, report: &mut Report) {
         .map(|e| e.name.as_str())
         .collect();
     let mut references = References {
+        by_lower_case: names
+            .iter()
+            .map(|name| (name.to_ascii_lowercase(), *name))
+            .collect(),
         names,
         listed: BTreeSet::new(),
         problems: Vec::new(),
@@ -418,6 +422,9 @@ fn check_schema_version(
 /// the problems found.
 struct References<'a> {
     names: BTreeSet<&'a str>,
+    /// The names by their ASCII lower case, for the hint on a reference that differs only in
+    /// case: looked up, not searched for (10,000 entries × 100,000 references took 25 s).
+    by_lower_case: HashMap<String, &'a str>,
     listed: BTreeSet<String>,
     problems: Vec<Problem>,
 }
@@ -490,9 +497,8 @@ impl References<'_> {
         let resolved = parts.join("/");
         if !self.names.contains(resolved.as_str()) {
             let near = self
-                .names
-                .iter()
-                .find(|name| name.eq_ignore_ascii_case(&resolved))
+                .by_lower_case
+                .get(&resolved.to_ascii_lowercase())
                 .map(|name| format!("the package has `{name}`, which differs in letter case; LMS servers compare names exactly"));
             let mut problem = Problem::error(
                 Rule::MissingFile,

@@ -595,3 +595,39 @@ fn diff_does_not_inflate_a_zip_bomb() {
         stderr(&output)
     );
 }
+
+#[test]
+fn missing_files_are_found_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("packages");
+    std::fs::create_dir(&folder).unwrap();
+    let names: Vec<String> = (0..10_000).map(|i| format!("content/f{i}.txt")).collect();
+    let extra: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+    // 100,000 references to files the package lacks, each looked up against 10,000 names, all
+    // on one line of the manifest.
+    let references: String = (0..100_000)
+        .map(|i| format!("<file href=\"missing/m{i}.txt\"/>"))
+        .collect();
+    let package = third_party(
+        &folder,
+        "many.zip",
+        |manifest| {
+            manifest.replacen(
+                "<file href=\"style.css\"/>",
+                &format!("<file href=\"style.css\"/>{references}"),
+                1,
+            )
+        },
+        &extra,
+    );
+    let started = std::time::Instant::now();
+    let (code, report) = validate(&package);
+    let elapsed = started.elapsed();
+    assert_eq!(code, 1);
+    assert!(
+        report.contains("\"content/missing/m99999.txt\" is not in the package"),
+        "{}",
+        &report[..2000.min(report.len())]
+    );
+    assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?}");
+}
