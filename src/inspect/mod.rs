@@ -96,6 +96,8 @@ pub enum Severity {
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
     ZipUnreadable,
+    /// Zip readers could disagree on what the archive holds.
+    ZipAmbiguous,
     TooManyEntries,
     ZipBomb,
     CorruptEntry,

@@ -130,6 +130,15 @@ struct Record {
     flags: u16,
 }
 
+fn ambiguous<T>(detail: &str) -> Result<T, Problem> {
+    Err(Problem::error(
+        Rule::ZipAmbiguous,
+        None,
+        format!("zip readers would not agree on what this archive holds: {detail}"),
+    )
+    .help("an LMS could unpack files that no check saw; rebuild the package with an ordinary zip tool"))
+}
+
 /// Finds the end-of-central-directory record and walks the directory, refusing sizes and
 /// counts beyond the limits before anything else is allocated.
 fn central_directory(
@@ -184,24 +193,85 @@ fn central_directory(
             "the central directory lies outside the file (truncated?)",
         ));
     }
+    // A zip64 end record (found through its locator, just before the classic one) would be
+    // read by libzip and Info-ZIP in place of the classic record, which may say otherwise.
+    if eocd >= 20 && tail[eocd - 20..eocd - 16] == [0x50, 0x4b, 0x06, 0x07] {
+        return Ok(ambiguous(
+            "it has a zip64 end record beside the classic one",
+        ));
+    }
     let mut directory = vec![0; size as usize];
     file.seek(SeekFrom::Start(offset))?;
     file.read_exact(&mut directory)?;
     let mut records = Vec::with_capacity(usize::from(count));
+    // Where each entry's local header and data lie, to find entries that share bytes.
+    let mut spans: Vec<(u64, u64, usize)> = Vec::with_capacity(usize::from(count));
     let mut at = 0;
     while at + 46 <= directory.len() && directory[at..at + 4] == [0x50, 0x4b, 0x01, 0x02] {
         let flags = u16_at(&directory, at + 8);
+        let compressed = u32_at(&directory, at + 20);
+        let uncompressed = u32_at(&directory, at + 24);
         let name_length = usize::from(u16_at(&directory, at + 28));
         let extra_length = usize::from(u16_at(&directory, at + 30));
         let comment_length = usize::from(u16_at(&directory, at + 32));
-        let name = directory
-            .get(at + 46..at + 46 + name_length)
-            .unwrap_or_default();
+        let local = u32_at(&directory, at + 42);
+        let Some(name) = directory.get(at + 46..at + 46 + name_length) else {
+            return Ok(ambiguous(
+                "a central directory record runs past the directory's end",
+            ));
+        };
+        if [compressed, uncompressed, local].contains(&u32::MAX) {
+            return Ok(ambiguous(
+                "an entry has zip64 sizes or offset, which readers resolve differently",
+            ));
+        }
+        // The local header must name the entry as the central directory does: LMSs that
+        // stream the zip read the local names.
+        let mut header = [0u8; 30];
+        file.seek(SeekFrom::Start(u64::from(local)))?;
+        if file.read_exact(&mut header).is_err() || header[..4] != [0x50, 0x4b, 0x03, 0x04] {
+            return Ok(ambiguous(&format!(
+                "entry {} has no local header where the directory says",
+                records.len() + 1
+            )));
+        }
+        let local_name_length = usize::from(u16_at(&header, 26));
+        let local_extra_length = u64::from(u16_at(&header, 28));
+        let mut local_name = vec![0u8; local_name_length];
+        if file.read_exact(&mut local_name).is_err() || local_name != name {
+            return Ok(ambiguous(&format!(
+                "the local header of \"{}\" names it \"{}\"",
+                String::from_utf8_lossy(name),
+                String::from_utf8_lossy(&local_name)
+            )));
+        }
+        let start = u64::from(local);
+        let end =
+            start + 30 + local_name_length as u64 + local_extra_length + u64::from(compressed);
+        spans.push((start, end, records.len()));
         records.push(Record {
             name: name.to_vec(),
             flags,
         });
         at += 46 + name_length + extra_length + comment_length;
+    }
+    // Records the walk did not reach, or a count the end record does not agree with, are
+    // entries one reader lists and another does not.
+    if at != directory.len() || records.len() != usize::from(count) {
+        return Ok(ambiguous(&format!(
+            "its end record counts {count} entries and {} bytes of directory, where {} entries take {at} bytes",
+            directory.len(),
+            records.len()
+        )));
+    }
+    spans.sort_unstable();
+    if let Some(pair) = spans.windows(2).find(|pair| pair[1].0 < pair[0].1) {
+        let name = |i: usize| String::from_utf8_lossy(&records[i].name).into_owned();
+        return Ok(ambiguous(&format!(
+            "\"{}\" and \"{}\" share data",
+            name(pair[0].2),
+            name(pair[1].2)
+        )));
     }
     Ok(Ok(records))
 }

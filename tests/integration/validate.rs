@@ -631,3 +631,97 @@ fn missing_files_are_found_in_linear_time() {
     );
     assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?}");
 }
+
+/// A zip of `entries` as bytes, for tests that change its records.
+fn zip_bytes(entries: &[(&str, &[u8])], options: SimpleFileOptions) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Offsets of `signature` in `bytes`.
+fn records(bytes: &[u8], signature: &[u8; 4]) -> Vec<usize> {
+    (0..bytes.len().saturating_sub(3))
+        .filter(|&i| &bytes[i..i + 4] == signature)
+        .collect()
+}
+
+#[test]
+fn zips_that_readers_would_read_differently_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("packages");
+    std::fs::create_dir(&folder).unwrap();
+    let manifest = THIRD_PARTY_MANIFEST.as_bytes();
+    let mut entries: Vec<(&str, &[u8])> = vec![("imsmanifest.xml", manifest)];
+    entries.extend(THIRD_PARTY_FILES.iter().map(|(n, c)| (*n, c.as_bytes())));
+    let plain = zip_bytes(&entries, SimpleFileOptions::default());
+    let central = records(&plain, b"PK\x01\x02");
+    let eocd = *records(&plain, b"PK\x05\x06").last().unwrap();
+    let u32_at =
+        |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    let case = |name: &str, bytes: Vec<u8>, expected: &str| {
+        let path = folder.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        assert_problem(&path, expected);
+    };
+
+    // The local header names the first entry otherwise than the central directory does.
+    let mut renamed = plain.clone();
+    let local_name = 30;
+    renamed[local_name..local_name + 3].copy_from_slice(b"evi");
+    case(
+        "local-name.zip",
+        renamed,
+        "error[zip-ambiguous]: zip readers would not agree on what this archive holds: the local header of \"imsmanifest.xml\" names it \"evimanifest.xml\"",
+    );
+
+    // Two records pointing at one entry's data (as 8,000 records sharing one stream do).
+    let mut with_two = entries.clone();
+    with_two.extend([
+        ("content/a.txt", &b"first"[..]),
+        ("content/b.txt", &b"second"[..]),
+    ]);
+    let two = zip_bytes(&with_two, SimpleFileOptions::default());
+    let central_two = records(&two, b"PK\x01\x02");
+    let (a, b) = (
+        central_two[central_two.len() - 2],
+        central_two[central_two.len() - 1],
+    );
+    let mut shared = two.clone();
+    let a_offset = u32_at(&two, a + 42).to_le_bytes();
+    shared[b + 42..b + 46].copy_from_slice(&a_offset);
+    shared[b + 46..b + 46 + 13].copy_from_slice(b"content/a.txt");
+    case(
+        "shared.zip",
+        shared,
+        "error[zip-ambiguous]: zip readers would not agree on what this archive holds: \"content/a.txt\" and \"content/a.txt\" share data",
+    );
+    // One record pointing at another entry's local header, which names that entry.
+    let mut crossed = plain.clone();
+    let first_offset = u32_at(&crossed, central[0] + 42).to_le_bytes();
+    crossed[central[1] + 42..central[1] + 46].copy_from_slice(&first_offset);
+    case("crossed.zip", crossed, "names it \"imsmanifest.xml\"");
+
+    // An end record that counts one entry fewer than the directory holds.
+    let mut miscounted = plain.clone();
+    let count = u16::from_le_bytes([plain[eocd + 10], plain[eocd + 11]]) - 1;
+    for at in [eocd + 8, eocd + 10] {
+        miscounted[at..at + 2].copy_from_slice(&count.to_le_bytes());
+    }
+    case(
+        "miscounted.zip",
+        miscounted,
+        &format!("its end record counts {count} entries"),
+    );
+
+    // zip64 records, which some readers follow and others do not.
+    let zip64 = zip_bytes(&entries, SimpleFileOptions::default().large_file(true));
+    case(
+        "zip64.zip",
+        zip64,
+        "error[zip-ambiguous]: zip readers would not agree on what this archive holds: ",
+    );
+}
