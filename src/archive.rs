@@ -508,7 +508,11 @@ fn deflate_batch(batch: &[(&str, Cow<[u8]>)]) -> Result<Deflated> {
         let size = compressor
             .deflate_compress(bytes, &mut deflated)
             .map_err(|err| anyhow!("cannot deflate {name}: {err:?}"))?;
-        let (method, data) = if size < bytes.len() {
+        // Deflated further than validate lets an entry expand, it would be reported as a zip
+        // bomb (a large file of one repeated byte): such an entry is stored.
+        let bomb_like = bytes.len() as u64 > crate::inspect::SMALL_ENTRY
+            && bytes.len() as u64 / (size as u64).max(1) > crate::inspect::MAX_RATIO;
+        let (method, data) = if size < bytes.len() && !bomb_like {
             (METHOD_DEFLATED, &deflated[..size])
         } else {
             (METHOD_STORED, &bytes[..])

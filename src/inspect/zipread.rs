@@ -15,9 +15,9 @@ const MAX_CENTRAL_DIRECTORY: u64 = 64 << 20;
 /// Declared uncompressed size beyond which entries are not decompressed to be verified.
 const MAX_TOTAL_SIZE: u64 = 8 << 30;
 /// A deflated entry expanding more than this is treated as a bomb (text deflates ~5–20×).
-const MAX_RATIO: u64 = 500;
+pub const MAX_RATIO: u64 = 500;
 /// Entries smaller than this are decompressed whatever their ratio.
-const SMALL_ENTRY: u64 = 1 << 20;
+pub const SMALL_ENTRY: u64 = 1 << 20;
 
 /// One entry as the central directory describes it.
 #[derive(Debug, Clone)]

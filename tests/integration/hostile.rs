@@ -538,3 +538,19 @@ fn nested_images_take_linear_time() {
         "10,000: {small:?}, 50,000: {large:?}, ratio {ratio:.1}"
     );
 }
+
+#[test]
+fn a_file_that_deflates_like_a_bomb_is_stored_and_the_package_passes_validate() {
+    let toml = format!("{MINIMAL_TOML}\n[package]\ninclude = [\"handouts/*\"]\n");
+    let course = TempCourse::new(&[("course.toml", &toml), WELCOME]);
+    // 4 MiB of one character deflates about 1,000 times.
+    course.write("handouts/blank.txt", &vec![b' '; 4 << 20]);
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let blank = zip_entries(&zip)
+        .into_iter()
+        .find(|(name, _, _)| name.ends_with("blank.txt"))
+        .unwrap();
+    assert!(!blank.1, "stored, not deflated");
+    let output = coursepack(&["validate", zip.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
