@@ -166,7 +166,7 @@ pub fn check_course(
         titles.push(title);
     }
     files.extend(include_files(course, diagnostics)?);
-    check_package_paths(&files, diagnostics);
+    check_package_paths(course, &files, diagnostics);
     if let Some(logo) = &course.config.theme.logo {
         let reference = logo.get_ref();
         let resolved = crate::load::normalize(reference)
@@ -193,9 +193,18 @@ pub fn check_course(
 
 /// Two course files must never become one package file: one would show in place of the
 /// other. Safe names cannot meet (see `slug::safe_file_name`) but by a hash collision.
-fn check_package_paths(files: &BTreeSet<String>, diagnostics: &mut Diagnostics) {
+fn check_package_paths(course: &Course, files: &BTreeSet<String>, diagnostics: &mut Diagnostics) {
     let mut seen: HashMap<String, &str> = HashMap::new();
     for source in files {
+        // A zip entry of 4 GiB or more needs ZIP64, which no LMS upload accepts anyway: said
+        // now, not after a minute of writing.
+        let size = std::fs::metadata(course.root.join(source)).map_or(0, |m| m.len());
+        if size >= u64::from(u32::MAX) {
+            diagnostics.push(
+                Diagnostic::error(source, None, format!("`{source}` is {} GiB; a file in a package must be under 4 GiB", size >> 30))
+                    .with_help("LMSs refuse uploads of that size: put the video on a streaming service and link to it"),
+            );
+        }
         if let Some(first) = seen.insert(file_href(source), source) {
             diagnostics.push(
                 Diagnostic::error(

@@ -554,3 +554,23 @@ fn a_file_that_deflates_like_a_bomb_is_stored_and_the_package_passes_validate() 
     let output = coursepack(&["validate", zip.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
+
+#[test]
+fn a_file_over_4_gib_is_refused_before_anything_is_written() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n![The whole day](media/day.mp4)\n",
+        ),
+    ]);
+    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
+    let video = std::fs::File::create(course.path().join("01-intro/media/day.mp4")).unwrap();
+    video.set_len(5 << 30).unwrap();
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("COURSE/01-intro/media/day.mp4: error: `01-intro/media/day.mp4` is 5 GiB; a file in a package must be under 4 GiB\n"),
+        "{shown}"
+    );
+}
