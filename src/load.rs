@@ -129,7 +129,11 @@ fn load_lock(root: &Path, diagnostics: &mut Diagnostics) -> Result<Option<Slots>
     if !root.join(LOCK_FILE).exists() {
         return Ok(None);
     }
-    let parsed = read_text(root, LOCK_FILE)?.and_then(|text| Slots::parse(&text));
+    let parsed = read_text(root, LOCK_FILE)?.and_then(|text| {
+        config::parse_toml(&text, LOCK_FILE, 0)
+            .map_err(|problem| problem.with_help(crate::slots::RESTORE_HELP))
+            .and_then(Slots::checked)
+    });
     Ok(parsed.map_err(|problem| diagnostics.push(problem)).ok())
 }
 

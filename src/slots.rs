@@ -16,6 +16,9 @@ use std::collections::{HashMap, HashSet};
 /// The lock's file name, beside `course.toml`.
 pub const LOCK_FILE: &str = "coursepack.lock";
 
+/// What to do about a lock that does not read.
+pub const RESTORE_HELP: &str = "restore coursepack.lock from version control (the copy the last published package was built with); a deleted lock is made anew, but learners' saved progress does not carry over into it";
+
 const HEADER: &str = "\
 # Saved-progress slots of this course's pages and questions, kept by `coursepack build`.
 # Commit this file beside course.toml: a new version of the course built with it keeps what
@@ -33,10 +36,9 @@ pub struct Slots {
 }
 
 impl Slots {
-    /// Reads a lock file's text; `Err` when it is not one or was edited into an inconsistency.
-    pub fn parse(text: &str) -> Result<Slots, Diagnostic> {
-        let slots: Slots = crate::config::parse_toml(text, LOCK_FILE, 0)
-            .map_err(|problem| problem.with_help(RESTORE_HELP))?;
+    /// A lock as read (TOML, by the loader), checked: `Err` when it was edited into an
+    /// inconsistency.
+    pub fn checked(slots: Slots) -> Result<Slots, Diagnostic> {
         for (kind, ids) in [("page", &slots.pages), ("question", &slots.questions)] {
             let mut seen = HashSet::new();
             if let Some(twice) = ids.iter().find(|id| !seen.insert(id.as_str())) {
@@ -91,8 +93,6 @@ impl Slots {
         positions(&self.questions)
     }
 }
-
-const RESTORE_HELP: &str = "restore coursepack.lock from version control (the copy the last published package was built with); a deleted lock is made anew, but learners' saved progress does not carry over into it";
 
 fn extend<'a>(slots: &mut Vec<String>, ids: impl IntoIterator<Item = &'a str>) {
     let mut known: HashSet<String> = slots.iter().cloned().collect();
@@ -154,18 +154,23 @@ mod tests {
         let slots = Slots::assign(None, ["a/one", "a/two"], ["a-one-1"]);
         let text = slots.to_lock();
         assert!(text.starts_with("# Saved-progress slots"), "{text}");
-        assert_eq!(Slots::parse(&text).unwrap(), slots);
+        let read: Slots = toml::from_str(&text).unwrap();
+        assert_eq!(Slots::checked(read).unwrap(), slots);
     }
 
     #[test]
     fn an_edited_lock_is_refused() {
+        let read = |text: &str| Slots::checked(toml::from_str(text).unwrap());
         let twice = "lineage = \"x\"\npages = [\"a/one\", \"a/one\"]\nquestions = []\n";
         assert_eq!(
-            Slots::parse(twice).unwrap_err().message,
+            read(twice).unwrap_err().message,
             "page `a/one` has two slots"
         );
+        assert!(read("lineage = \"\"\npages = []\nquestions = []\n").is_err());
         let unknown = "lineage = \"x\"\npages = []\nquestions = []\nslots = 3\n";
-        assert!(Slots::parse(unknown).is_err());
-        assert!(Slots::parse("lineage = \"\"\npages = []\nquestions = []\n").is_err());
+        assert!(
+            toml::from_str::<Slots>(unknown).is_err(),
+            "unknown keys are refused"
+        );
     }
 }
