@@ -229,9 +229,8 @@ fn new_refuses_a_title_that_adds_lines_and_a_language_that_is_a_path() {
     assert!(!course.exists(), "nothing was written");
 }
 
-#[test]
-fn a_po_language_that_is_a_path_creates_nothing() {
-    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+/// The course's PO file for Ukrainian, as `translate export` writes it: its path and text.
+fn exported_po(course: &TempCourse) -> (std::path::PathBuf, String) {
     let po = course.dir.path().join("uk.po");
     let exported = coursepack(&[
         "translate",
@@ -244,16 +243,29 @@ fn a_po_language_that_is_a_path_creates_nothing() {
     ]);
     assert!(exported.status.success(), "{}", stderr(&exported));
     let text = std::fs::read_to_string(&po).unwrap();
+    (po, text)
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_po_language_that_is_a_path_creates_nothing() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    let (po, text) = exported_po(&course);
     assert!(text.contains("\"Language: uk\\n\""), "{text}");
     std::fs::write(
         &po,
         text.replace("\"Language: uk\\n\"", "\"Language: ../../evil\\n\""),
     )
     .unwrap();
-    let before: Vec<_> = std::fs::read_dir(course.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let before = names_in(course.dir.path());
     let output = coursepack(&[
         "translate",
         "import",
@@ -267,10 +279,7 @@ fn a_po_language_that_is_a_path_creates_nothing() {
         "{}",
         stderr(&output)
     );
-    let after: Vec<_> = std::fs::read_dir(course.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let after = names_in(course.dir.path());
     assert_eq!(before, after, "no folder was made");
     assert!(!course.dir.path().join("..").join("evil").exists());
 }
@@ -278,18 +287,7 @@ fn a_po_language_that_is_a_path_creates_nothing() {
 #[test]
 fn a_malformed_po_file_is_an_error_at_its_line_never_a_panic() {
     let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
-    let po = course.dir.path().join("uk.po");
-    let exported = coursepack(&[
-        "translate",
-        "export",
-        course.path().to_str().unwrap(),
-        "--to",
-        "uk",
-        "-o",
-        po.to_str().unwrap(),
-    ]);
-    assert!(exported.status.success(), "{}", stderr(&exported));
-    let text = std::fs::read_to_string(&po).unwrap();
+    let (po, text) = exported_po(&course);
     // The first message's empty translation, after the header.
     let at = text.find("msgctxt").unwrap();
     let empty = at + text[at..].find("msgstr \"\"").unwrap();
