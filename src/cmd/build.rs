@@ -216,6 +216,19 @@ fn build_course(
             sco_per_module,
         };
         let files = prepared.package(options)?;
+        // What validate (and LMSs' unzip code) takes: a zip without zip64 records.
+        if files.len() >= crate::inspect::MAX_ENTRIES {
+            writeln!(
+                report.stderr,
+                "error: {}: the package would hold {} files, and a package holds at most {}; split the course into several\nerror: {}: no package was written",
+                dir.display(),
+                files.len(),
+                crate::inspect::MAX_ENTRIES - 1,
+                dir.display()
+            )?;
+            report.failed = true;
+            return Ok(report);
+        }
         let (mut zip, bar, zip_started) = match first_zip.take() {
             Some(started) => started,
             None => start_zip(bars, path, &course_files)?,

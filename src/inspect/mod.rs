@@ -6,7 +6,7 @@ mod manifest;
 mod rules;
 pub mod xsd;
 mod zipread;
-pub use zipread::{MAX_RATIO, SMALL_ENTRY};
+pub use zipread::{MAX_ENTRIES, MAX_RATIO, SMALL_ENTRY};
 
 use serde::Serialize;
 use std::fmt;

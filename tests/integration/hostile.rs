@@ -572,3 +572,32 @@ fn a_file_over_4_gib_is_refused_before_anything_is_written() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_package_of_more_files_than_a_zip_holds_is_refused_before_it_is_written() {
+    let toml = format!("{MINIMAL_TOML}\n[package]\ninclude = [\"bulk/*\"]\n");
+    let course = TempCourse::new(&[("course.toml", &toml), WELCOME]);
+    let bulk = course.path().join("bulk");
+    std::fs::create_dir(&bulk).unwrap();
+    for i in 0..65_535 {
+        std::fs::write(bulk.join(format!("f{i}.txt")), "x").unwrap();
+    }
+    let out = course.out();
+    let output = coursepack(&[
+        "build",
+        course.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let shown = stderr(&output).replace(course.path().to_str().unwrap(), "COURSE");
+    assert!(
+        shown.contains("error: COURSE: the package would hold 655"),
+        "{shown}"
+    );
+    assert!(shown.contains("files, and a package holds at most 65534; split the course into several\nerror: COURSE: no package was written"), "{shown}");
+    assert!(
+        !out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
