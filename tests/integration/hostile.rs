@@ -38,6 +38,32 @@ fn talk_with_transcript_at(link: &std::path::Path) -> TempCourse {
     course
 }
 
+/// A FIFO at `relative` in the course (its folder made first).
+fn make_fifo(course: &TempCourse, relative: &str) {
+    let path = course.path().join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+/// A course whose page shows `media/talk.mp4`, of `size` bytes (sparse, so quick to make).
+fn course_with_video(size: u64) -> TempCourse {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n![The director on integrity](media/talk.mp4)\n",
+        ),
+    ]);
+    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
+    let video = std::fs::File::create(course.path().join("01-intro/media/talk.mp4")).unwrap();
+    video.set_len(size).unwrap();
+    course
+}
+
 #[test]
 fn a_transcript_linked_to_a_file_outside_the_course_is_refused() {
     let outside = tempfile::tempdir().unwrap();
@@ -75,12 +101,7 @@ fn a_transcript_that_is_a_device_or_a_fifo_neither_hangs_nor_eats_memory() {
 
     let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), TALK]);
     course.write("01-intro/media/talk.mp3", b"ID3");
-    let fifo = course.path().join("01-intro/media/talk.transcript.md");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    make_fifo(&course, "01-intro/media/talk.transcript.md");
     let (code, shown) = check_within(&course, Duration::from_secs(10));
     assert_eq!(code, Some(1), "{shown}");
     assert_eq!(
@@ -125,14 +146,7 @@ fn course_and_module_settings_linked_from_outside_are_refused() {
 #[test]
 fn a_page_that_is_a_fifo_does_not_hang_the_build() {
     let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
-    let fifo = course.path().join("01-intro/02-pipe.md");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    make_fifo(&course, "01-intro/02-pipe.md");
     let (code, shown) = check_within(&course, Duration::from_secs(10));
     assert_eq!(code, Some(1), "{shown}");
     assert!(
@@ -181,14 +195,8 @@ fn an_image_or_an_included_file_that_is_a_fifo_is_refused_without_hanging() {
             "# Welcome\n\n![Map](media/map.png)\n",
         ),
     ]);
-    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
-    std::fs::create_dir_all(course.path().join("handouts")).unwrap();
     for fifo in ["01-intro/media/map.png", "handouts/notes.txt"] {
-        let made = std::process::Command::new("mkfifo")
-            .arg(course.path().join(fifo))
-            .status()
-            .unwrap();
-        assert!(made.success());
+        make_fifo(&course, fifo);
     }
     let (code, shown) = check_within(&course, Duration::from_secs(10));
     assert_eq!(code, Some(1), "{shown}");
@@ -336,17 +344,8 @@ fn a_malformed_po_file_is_an_error_at_its_line_never_a_panic() {
 
 #[test]
 fn an_interrupted_build_leaves_nothing_behind() {
-    let course = TempCourse::new(&[
-        ("course.toml", MINIMAL_TOML),
-        (
-            "01-intro/01-welcome.md",
-            "# Welcome\n\n![The director on integrity](media/talk.mp4)\n",
-        ),
-    ]);
-    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
-    // A large video (sparse, so quick to make) keeps the zip being written long enough.
-    let video = std::fs::File::create(course.path().join("01-intro/media/talk.mp4")).unwrap();
-    video.set_len(3 << 30).unwrap();
+    // A large video keeps the zip being written long enough.
+    let course = course_with_video(3 << 30);
     let out = course.out();
     for signal in ["INT", "TERM"] {
         let build = std::process::Command::new(env!("CARGO_BIN_EXE_coursepack"))
@@ -555,20 +554,11 @@ fn a_file_that_deflates_like_a_bomb_is_stored_and_the_package_passes_validate() 
 
 #[test]
 fn a_file_over_4_gib_is_refused_before_anything_is_written() {
-    let course = TempCourse::new(&[
-        ("course.toml", MINIMAL_TOML),
-        (
-            "01-intro/01-welcome.md",
-            "# Welcome\n\n![The whole day](media/day.mp4)\n",
-        ),
-    ]);
-    std::fs::create_dir_all(course.path().join("01-intro/media")).unwrap();
-    let video = std::fs::File::create(course.path().join("01-intro/media/day.mp4")).unwrap();
-    video.set_len(5 << 30).unwrap();
+    let course = course_with_video(5 << 30);
     let (code, shown) = check_within(&course, Duration::from_secs(10));
     assert_eq!(code, Some(1), "{shown}");
     assert!(
-        shown.contains("COURSE/01-intro/media/day.mp4: error: `01-intro/media/day.mp4` is 5 GiB; a file in a package must be under 4 GiB\n"),
+        shown.contains("COURSE/01-intro/media/talk.mp4: error: `01-intro/media/talk.mp4` is 5 GiB; a file in a package must be under 4 GiB\n"),
         "{shown}"
     );
 }
