@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostics;
 pub mod diff;
+pub mod html_policy;
 pub mod i18n;
 pub mod inspect;
 pub mod load;

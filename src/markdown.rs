@@ -3,6 +3,7 @@
 //! line), raw HTML attribute rewriting and the `<script>` rule.
 
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
+use crate::html_policy::{self, Verdict};
 use crate::load::{PathProblem, RealFolders, Resolved, normalize, resolve_in_course, resolve_with};
 use crate::model::{Page, file_href, relative_url};
 use crate::quiz::{Question, parse_quiz};
@@ -11,6 +12,9 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+
+const REFUSED_HELP: &str = "remove it; a course whose every author is trusted can set `allow_scripts = true` under [package] in course.toml, which turns the HTML policy off";
+const LEFT_OUT_HELP: &str = "write it in Markdown or with the HTML the README's HTML policy lists";
 
 /// Pages longer than this many words get a warning: learners lose their way in them.
 const LONG_PAGE_WORDS: usize = 5_000;
@@ -92,7 +96,7 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
     pass.warn_when_long(&events);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
-    pass.out.html = html.into();
+    pass.out.html = pass.apply_policy(html).into();
     pass.out
 }
 
@@ -116,6 +120,57 @@ impl<'a> PagePass<'a> {
         self.out
             .diagnostics
             .push(Diagnostic::warning(&self.page.source, Some(at), message).with_help(help));
+    }
+
+    /// The finished HTML of the page or of a quiz text, sanitised unless the course allows
+    /// scripts: what the checks reported is then gone for certain.
+    fn apply_policy(&self, html: String) -> String {
+        if self.targets.allow_scripts {
+            html
+        } else {
+            html_policy::sanitize(&html)
+        }
+    }
+
+    /// Reports what the HTML policy refuses or leaves out of a raw HTML fragment that starts
+    /// at `offset` on the page.
+    fn check_policy(&mut self, html: &str, offset: usize) {
+        if self.targets.allow_scripts {
+            return;
+        }
+        for finding in html_policy::check(html, html_policy::Source::Page) {
+            let at = offset + finding.offset;
+            match finding.verdict {
+                Verdict::Refused => self.error(at, finding.message, REFUSED_HELP),
+                Verdict::LeftOut => self.warning(at, finding.message, LEFT_OUT_HELP),
+            }
+        }
+    }
+
+    /// The HTML policy for a URL written in Markdown (`[text](url)`, `![alt](url)`).
+    fn check_url_policy(&mut self, url: &str, offset: usize, kind: UrlUse) {
+        if self.targets.allow_scripts {
+            return;
+        }
+        let what = match kind {
+            UrlUse::Link => "link",
+            UrlUse::Embed => "image",
+        };
+        if let Some(scheme) = html_policy::script_scheme(url) {
+            self.error(
+                offset,
+                format!("`{scheme}:` URL in a {what} runs script"),
+                REFUSED_HELP,
+            );
+        } else if kind == UrlUse::Embed
+            && let Some(load) = html_policy::outside_load(url)
+        {
+            self.error(
+                offset,
+                format!("{what} `{load}` is loaded from outside the package"),
+                "download the file into the course folder and reference it by a relative path, so the course works offline and tells no one outside which learner opened it",
+            );
+        }
     }
 
     /// Records the page's anchors (headings and footnotes) and its first `#` heading.
@@ -153,12 +208,14 @@ impl<'a> PagePass<'a> {
                     ..
                 }) if *link_type != LinkType::Email => {
                     let url = dest_url.to_string();
+                    self.check_url_policy(&url, offset, UrlUse::Link);
                     if let Some(new) = self.rewrite_url(&url, offset, UrlUse::Link) {
                         *dest_url = CowStr::from(new);
                     }
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
                     let url = dest_url.to_string();
+                    self.check_url_policy(&url, offset, UrlUse::Embed);
                     if let Some(new) = self.rewrite_url(&url, offset, UrlUse::Embed) {
                         *dest_url = CowStr::from(new);
                     }
@@ -358,15 +415,12 @@ impl<'a> PagePass<'a> {
 
     fn rewrite_html_fragment(&mut self, html: &str, offset: usize) -> String {
         use lol_html::{RewriteStrSettings, element, rewrite_str};
-        let mut found_script = false;
+        self.check_policy(html, offset);
         let mut missing_alt: Vec<String> = Vec::new();
         let (mut videos, mut caption_tracks) = (Vec::new(), 0);
         let result = rewrite_str(
             html,
             RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
-                if el.tag_name() == "script" {
-                    found_script = true;
-                }
                 if el.tag_name() == "img" && !el.has_attribute("alt") {
                     missing_alt.push(el.get_attribute("src").unwrap_or_default());
                 }
@@ -397,13 +451,6 @@ impl<'a> PagePass<'a> {
                 Ok(())
             })),
         );
-        if found_script && !self.targets.allow_scripts {
-            self.error(
-                offset,
-                "page contains a <script> element".to_string(),
-                "remove it, or set `allow_scripts = true` under [package] in course.toml if the course really needs it",
-            );
-        }
         if videos.len() > caption_tracks {
             self.warning(
                 offset,
@@ -448,10 +495,10 @@ impl<'a> PagePass<'a> {
             return None;
         }
         if has_scheme(url) || url.starts_with("//") {
+            // Without `allow_scripts` the HTML policy refuses outside embeds; with it, they
+            // are the author's choice, but the course no longer works offline.
             let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
-            if scheme == "javascript" && !self.targets.allow_scripts {
-                self.error(offset, "`javascript:` URLs run scripts".to_string(), "use a normal link, or set `allow_scripts = true` under [package] in course.toml");
-            } else if kind == UrlUse::Embed && scheme != "data" {
+            if kind == UrlUse::Embed && scheme != "data" && self.targets.allow_scripts {
                 self.warning(
                     offset,
                     format!("`{url}` is loaded from outside the package"),
@@ -624,6 +671,7 @@ impl<'a> PagePass<'a> {
         let events = self.rewrite_raw_html(events);
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+        let html = self.apply_policy(html);
         let trimmed = html.trim_end();
         match trimmed
             .strip_prefix("<p>")
@@ -807,6 +855,10 @@ mod tests {
     }
 
     fn render(markdown: &str) -> RenderedMarkdown {
+        render_with(markdown, false)
+    }
+
+    fn render_with(markdown: &str, allow_scripts: bool) -> RenderedMarkdown {
         let root = std::env::temp_dir();
         let here = page("01-intro/01-welcome.md", markdown);
         let other = page("02-risk/03-mapping.md", "");
@@ -817,7 +869,7 @@ mod tests {
         let targets = LinkTargets {
             root: &root,
             pages: HashMap::from([(other.source.as_str(), &other)]),
-            allow_scripts: false,
+            allow_scripts,
             language: "en",
             strings: &strings,
             folders: RealFolders::default(),
@@ -891,21 +943,53 @@ mod tests {
     }
 
     #[test]
-    fn scripts_are_refused_and_external_embeds_warned() {
-        let out = render(
-            "<div>\n<script>alert(1)</script>\n</div>\n\n<img src=\"https://cdn.example/x.png\" alt=\"x\">\n",
-        );
-        let found: Vec<String> = out
-            .diagnostics
-            .iter()
-            .map(|d| format!("{:?} {}", d.severity, d.message))
-            .collect();
+    fn scripts_and_external_embeds_are_refused_at_their_line() {
+        let markdown = "<div>\n<script>alert(1)</script>\n</div>\n\n<img src=\"https://cdn.example/x.png\" alt=\"x\">\n\n![map](//cdn.example/map.png) [run](javascript:go())\n";
+        let found = |out: RenderedMarkdown| -> Vec<String> {
+            let mut found: Vec<String> = out
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{:?} {} {}",
+                        d.severity,
+                        d.position.map_or(0, |p| p.line),
+                        d.message
+                    )
+                })
+                .collect();
+            found.sort_by_key(|line| line.split(' ').nth(1).and_then(|n| n.parse::<usize>().ok()));
+            found
+        };
         assert_eq!(
-            found,
-            vec![
-                "Error page contains a <script> element".to_string(),
-                "Warning `https://cdn.example/x.png` is loaded from outside the package"
-                    .to_string(),
+            found(render(markdown)),
+            [
+                "Error 2 `<script>` runs or embeds active content",
+                "Error 5 `src` on `<img>` loads `https://cdn.example/x.png` from outside the package",
+                "Error 7 image `//cdn.example/map.png` is loaded from outside the package",
+                "Error 7 `javascript:` URL in a link runs script",
+            ]
+        );
+        // A course that turns the policy off is only told that it no longer works offline.
+        assert_eq!(
+            found(render_with(markdown, true)),
+            [
+                "Warning 5 `https://cdn.example/x.png` is loaded from outside the package",
+                "Warning 7 `//cdn.example/map.png` is loaded from outside the package",
+            ]
+        );
+    }
+
+    #[test]
+    fn page_and_quiz_html_are_sanitised() {
+        let out = render("<p title=\"a\" onclick=\"x()\">hi</p>\n\n<marquee>news</marquee>\n");
+        assert_eq!(out.html.as_ref(), "<p title=\"a\">hi</p>\n<p>news</p>\n");
+        let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "event handler `onclick` on `<p>` runs script",
+                "`<marquee>` is not in the HTML allowlist and is left out (its text stays)",
             ]
         );
     }

@@ -167,6 +167,9 @@ pub fn check_course(
     }
     files.extend(include_files(course, diagnostics)?);
     check_package_paths(course, &files, diagnostics);
+    if !course.config.package.allow_scripts {
+        check_carried_markup(course, &files, diagnostics)?;
+    }
     if let Some(logo) = &course.config.theme.logo {
         let reference = logo.get_ref();
         let resolved = crate::load::normalize(reference)
@@ -189,6 +192,70 @@ pub fn check_course(
         files,
         slots,
     })
+}
+
+/// Files the package carries as they are but a browser runs as documents: linked or framed
+/// from a page, an HTML, SVG or XML file (or a style sheet such a file uses) runs with the
+/// LMS's origin. They pass the HTML policy's check unchanged, or the build stops.
+fn check_carried_markup(
+    course: &Course,
+    files: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
+    use crate::html_policy::{Source, Verdict, check, css_problem};
+    for relative in files {
+        let extension = relative
+            .rsplit_once('.')
+            .map_or(String::new(), |(_, extension)| {
+                extension.to_ascii_lowercase()
+            });
+        let is_markup = matches!(
+            extension.as_str(),
+            "html" | "htm" | "xhtml" | "xht" | "svg" | "xml" | "xsl" | "xslt"
+        );
+        if extension == "svgz" {
+            diagnostics.push(
+                Diagnostic::error(
+                    relative,
+                    None,
+                    "a compressed SVG cannot be checked for script",
+                )
+                .with_help("save it as a plain `.svg` file"),
+            );
+            continue;
+        }
+        if !is_markup && extension != "css" {
+            continue;
+        }
+        let text = match crate::load::read_text(&course.root, relative)? {
+            Ok(text) => text,
+            Err(problem) => {
+                diagnostics.push(problem);
+                continue;
+            }
+        };
+        let lines = crate::diagnostics::LineIndex::new(&text, 0);
+        let refusals: Vec<(usize, String)> = if is_markup {
+            check(&text, Source::CarriedFile)
+                .into_iter()
+                .filter(|finding| finding.verdict == Verdict::Refused)
+                .map(|finding| (finding.offset, finding.message))
+                .collect()
+        } else {
+            css_problem(&text)
+                .map(|(offset, problem)| (offset, format!("{problem} in a style sheet")))
+                .into_iter()
+                .collect()
+        };
+        for (offset, message) in refusals {
+            diagnostics.push(
+                Diagnostic::error(relative, Some(lines.position(offset)), message).with_help(
+                    "a page links or frames this file, so it runs in the learner's LMS session: remove what runs script or loads from outside, or set `allow_scripts = true` under [package] in course.toml if every author of the course is trusted",
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Two course files must never become one package file: one would show in place of the

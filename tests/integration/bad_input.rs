@@ -236,7 +236,7 @@ fn script_needs_opt_in() {
     assert_build_fails(
         &course,
         &format!(
-            "COURSE/01-intro/01-welcome.md:3:1: error: page contains a <script> element\n  help: remove it, or set `allow_scripts = true` under [package] in course.toml if the course really needs it\n{}",
+            "COURSE/01-intro/01-welcome.md:4:1: error: `<script>` runs or embeds active content\n  help: remove it; a course whose every author is trusted can set `allow_scripts = true` under [package] in course.toml, which turns the HTML policy off\n{}",
             footer("1 error and 0 warnings")
         ),
     );

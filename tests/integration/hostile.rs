@@ -591,3 +591,171 @@ fn a_package_of_more_files_than_a_zip_holds_is_refused_before_it_is_written() {
         "nothing written"
     );
 }
+
+/// Raw HTML in a page, one attack per line, as the XSS cheat sheets list them.
+const SCRIPT_IN_HTML: &[(&str, &str)] = &[
+    (
+        "<img src=\"data:image/png;base64,AAAA\" alt=\"\" onerror=\"alert(1)\">",
+        "event handler `onerror` on `<img>` runs script",
+    ),
+    (
+        "<details ontoggle=\"alert(1)\" open>x</details>",
+        "event handler `ontoggle` on `<details>` runs script",
+    ),
+    (
+        "<iframe srcdoc=\"&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>",
+        "`srcdoc` on `<iframe>` embeds a document that can run script",
+    ),
+    (
+        "<iframe src=\"data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>",
+        "`src` on `<iframe>` loads `data:text/html,<script>alert(1)</script>` from outside the package",
+    ),
+    (
+        "<object data=\"data:text/html,x\"></object>",
+        "`<object>` runs or embeds active content",
+    ),
+    (
+        "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+        "`javascript:` URL in `xlink:href` on `<a>` runs script",
+    ),
+    (
+        "<form action=\"javascript:alert(1)\"></form>",
+        "`javascript:` URL in `action` on `<form>` runs script",
+    ),
+    (
+        "<button formaction=\"java&#x09;script:alert(1)\">x</button>",
+        "`javascript:` URL in `formaction` on `<button>` runs script",
+    ),
+    (
+        "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+        "`<meta http-equiv>` can reload or redirect the page",
+    ),
+    (
+        "<base href=\"https://evil.example/\">",
+        "`<base>` runs or embeds active content",
+    ),
+    (
+        "<style>body { background: url(https://evil.example/t.png) }</style>",
+        "a CSS `url(…)` outside the package in a `<style>` element",
+    ),
+];
+
+#[test]
+fn script_in_page_html_is_refused_at_its_line_and_nothing_is_written() {
+    let lines: Vec<&str> = SCRIPT_IN_HTML.iter().map(|(html, _)| *html).collect();
+    // Each attack is its own HTML block, two lines apart, from line 3 on.
+    let page = format!("# Welcome\n\n{}\n", lines.join("\n\n"));
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-welcome.md", &page),
+    ]);
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    for (n, (_, message)) in SCRIPT_IN_HTML.iter().enumerate() {
+        // The column of the construct: the `<a>` inside `<svg>`, the `url(` inside `<style>`.
+        let column = match n {
+            5 => 6,
+            10 => 27,
+            _ => 1,
+        };
+        let at = format!(
+            "COURSE/01-intro/01-welcome.md:{}:{column}: error: {message}\n",
+            3 + 2 * n
+        );
+        assert!(shown.contains(&at), "missing {at}in:\n{shown}");
+    }
+    assert!(
+        shown.contains(&format!("{} errors", SCRIPT_IN_HTML.len())),
+        "{shown}"
+    );
+    let output = coursepack(&[
+        "build",
+        course.path().to_str().unwrap(),
+        "-o",
+        course.out().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!course.out().exists() || names_in(&course.out()).is_empty());
+}
+
+/// A problem in a quiz text is shown at the line of its question.
+#[test]
+fn quiz_texts_are_held_to_the_html_policy() {
+    let page = "# Check\n\n```quiz\n? Which <img src=\"data:image/png;base64,AAAA\" alt=\"\" onerror=alert(1)> is right?\n- [x] <a href=\"javascript:alert(2)\">this</a>\n- [ ] that\n```\n";
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-check.md", page),
+    ]);
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("01-check.md:4:7: error: event handler `onerror` on `<img>` runs script"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("01-check.md:4:1: error: `javascript:` URL in `href` on `<a>` runs script"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn harmless_markup_outside_the_allowlist_is_left_out_with_a_warning() {
+    let page =
+        "# Welcome\n\n<marquee>Breaking</marquee>\n\n<p class=\"note\" markdown=\"1\">Kept</p>\n";
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-welcome.md", page),
+    ]);
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains("01-welcome.md:3:1: warning: `<marquee>` is not in the HTML allowlist and is left out (its text stays)"), "{shown}");
+    assert!(shown.contains("01-welcome.md:5:1: warning: attribute `markdown` on `<p>` is not in the HTML allowlist and is left out"), "{shown}");
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let html = entry_text(&zip, "pages/intro/welcome.html");
+    assert!(
+        html.contains("<p>Breaking</p>") && html.contains("<p class=\"note\">Kept</p>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("marquee") && !html.contains("markdown="),
+        "{html}"
+    );
+}
+
+#[test]
+fn carried_html_svg_and_css_files_that_run_script_are_refused_at_their_line() {
+    let page = "# Welcome\n\n[Open the simulation](sim/index.html)\n\n![Map of risks](map.svg)\n";
+    let toml = format!("{MINIMAL_TOML}[package]\ninclude = [\"01-intro/sim/*.css\"]\n");
+    let course = TempCourse::new(&[
+        ("course.toml", &toml),
+        ("01-intro/01-welcome.md", page),
+        (
+            "01-intro/sim/index.html",
+            "<!doctype html>\n<title>Sim</title>\n<p>Start</p>\n<script>steal(document.cookie)</script>\n",
+        ),
+        (
+            "01-intro/sim/look.css",
+            "p {\n  color: red;\n  background: url(https://evil.example/t.png);\n}\n",
+        ),
+        (
+            "01-intro/map.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"\n     onload=\"alert(1)\"><circle r=\"4\"/></svg>\n",
+        ),
+    ]);
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(1), "{shown}");
+    for at in [
+        "COURSE/01-intro/sim/index.html:4:1: error: `<script>` runs or embeds active content",
+        "COURSE/01-intro/sim/look.css:3:15: error: a CSS `url(…)` outside the package in a style sheet",
+        "COURSE/01-intro/map.svg:1:1: error: event handler `onload` on `<svg>` runs script",
+    ] {
+        assert!(shown.contains(at), "missing {at} in:\n{shown}");
+    }
+    // A course that trusts its authors turns the policy off.
+    course.write(
+        "course.toml",
+        format!("{toml}allow_scripts = true\n").as_bytes(),
+    );
+    let (code, shown) = check_within(&course, Duration::from_secs(10));
+    assert_eq!(code, Some(0), "{shown}");
+}

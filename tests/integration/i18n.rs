@@ -146,9 +146,9 @@ fn video_gets_caption_tracks_and_transcript_from_files_beside_it() {
     );
     let zip = build(&course.path(), "scorm12", &course.out(), &[]);
     let page = entry_text(&zip, "pages/intro/welcome.html");
-    let expected = "<figure class=\"cp-media\">\n<video controls preload=\"metadata\" src=\"../../files/01-intro/media/clip.mp4\" aria-label=\"Інтерв’ю з офіцером\">\n\
+    let expected = "<figure class=\"cp-media\">\n<video controls=\"\" preload=\"metadata\" src=\"../../files/01-intro/media/clip.mp4\" aria-label=\"Інтерв’ю з офіцером\">\n\
         <track kind=\"captions\" src=\"../../files/01-intro/media/clip.en.vtt\" srclang=\"en\" label=\"English\">\n\
-        <track kind=\"captions\" src=\"../../files/01-intro/media/clip.uk.vtt\" srclang=\"uk\" label=\"Українська\" default>\n\
+        <track kind=\"captions\" src=\"../../files/01-intro/media/clip.uk.vtt\" srclang=\"uk\" label=\"Українська\" default=\"\">\n\
         <a href=\"../../files/01-intro/media/clip.mp4\">Інтерв’ю з офіцером</a>\n</video>\n\
         <figcaption>Інтерв’ю з офіцером</figcaption>\n\
         <details class=\"cp-transcript\"><summary>Текстовий запис</summary>\n<p><strong>Офіцер:</strong> Добрий день. &lt;b&gt;raw&lt;/b&gt;</p>\n</details>\n</figure>\n";
