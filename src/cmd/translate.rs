@@ -45,7 +45,7 @@ fn export(args: &TranslateExportArgs, output: Output) -> Result<ExitCode> {
             .join(format!("{}.po", args.to))
     });
     let previous = match path.is_file() {
-        true => Some(crate::translate::read_po(&path)?),
+        true => Some(crate::translate::read_po(&path)?.catalog),
         false => None,
     };
     let catalog = crate::translate::export(&course, &args.to, previous.as_ref())?;
@@ -66,11 +66,11 @@ fn export(args: &TranslateExportArgs, output: Output) -> Result<ExitCode> {
 }
 
 fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
-    let catalog = crate::translate::read_po(&args.po)?;
+    let po = crate::translate::read_po(&args.po)?;
     let Some(course) = load(&args.course, output)? else {
         return Ok(ExitCode::FAILURE);
     };
-    let translated = match crate::translate::apply(&course, &catalog) {
+    let translated = match crate::translate::apply(&course, &po) {
         Ok(translated) => translated,
         Err(problem) => bail!("{}: {problem}", args.po.display()),
     };

@@ -14,7 +14,7 @@ use crate::model::Course;
 use polib::catalog::Catalog;
 use polib::message::Message;
 use polib::metadata::CatalogMetadata;
-use pulldown_cmark::{Event, Tag};
+use pulldown_cmark::Event;
 use std::collections::HashMap;
 use units::{Form, Unit, course_units, toml_value};
 
@@ -23,11 +23,21 @@ const MAX_PO_BYTES: u64 = 64 << 20;
 /// Longest PO line: the parser reads lines through a 64 KiB buffer and would cut a longer one.
 const MAX_PO_LINE: usize = 65_000;
 
+/// A PO file as read: its catalogue, and where each message's translation starts, so that
+/// a problem with a translation is shown at its line.
+pub struct PoFile {
+    pub catalog: Catalog,
+    /// The file, as an absolute path (diagnostics are shown relative to the course folder).
+    pub path: std::path::PathBuf,
+    /// The line of each `msgstr` by the message's `msgctxt`.
+    msgstr_lines: HashMap<String, usize>,
+}
+
 /// Reads a PO file. Each line is checked to be a comment, a keyword with one quoted string,
 /// or a quoted continuation before the parser sees it: polib panics on an unterminated string
 /// and cuts a line longer than its buffer, and a translator's file must get a line number and
 /// what to do instead.
-pub fn read_po(path: &std::path::Path) -> anyhow::Result<Catalog> {
+pub fn read_po(path: &std::path::Path) -> anyhow::Result<PoFile> {
     use anyhow::Context as _;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(
@@ -49,13 +59,28 @@ pub fn read_po(path: &std::path::Path) -> anyhow::Result<Catalog> {
         let line = 1 + err.as_bytes()[..err.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count();
         anyhow::anyhow!("{}:{line}: the file is not UTF-8; save it with `Content-Type: text/plain; charset=UTF-8`", path.display())
     })?;
+    let mut msgstr_lines = HashMap::new();
+    let mut context = None;
     for (n, line) in text.lines().enumerate() {
         if let Err(problem) = check_po_line(line) {
             anyhow::bail!("{}:{}: {problem}", path.display(), n + 1);
         }
+        // Unit ids are one quoted line without escapes, as `export` writes them.
+        if let Some(quoted) = line.strip_prefix("msgctxt \"") {
+            context = Some(quoted.trim_end().trim_end_matches('"').to_string());
+        } else if line.starts_with("msgstr")
+            && let Some(context) = context.take()
+        {
+            msgstr_lines.insert(context, n + 1);
+        }
     }
-    polib::po_file::parse_from_reader(text.as_bytes())
-        .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))
+    let catalog = polib::po_file::parse_from_reader(text.as_bytes())
+        .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
+    Ok(PoFile {
+        catalog,
+        path: std::path::absolute(path)?,
+        msgstr_lines,
+    })
 }
 
 /// One line of a PO file, as the gettext tools write them.
@@ -159,7 +184,8 @@ impl Translated {
 /// Applies `catalog` to the sources of `course`. The course id gets the language as a suffix
 /// (`risk-management-uk`): a translation is its own package, while page and question
 /// identifiers stay those of the original.
-pub fn apply(course: &Course, catalog: &Catalog) -> Result<Translated, String> {
+pub fn apply(course: &Course, po: &PoFile) -> Result<Translated, String> {
+    let catalog = &po.catalog;
     let language = catalog.metadata.language.trim().to_string();
     if language.is_empty() {
         return Err("the PO file names no language: set `Language: uk` in its header".to_string());
@@ -189,7 +215,7 @@ pub fn apply(course: &Course, catalog: &Catalog) -> Result<Translated, String> {
             {
                 Some(translation) => match encode(unit, translation) {
                     Ok(text) => edits.push((unit.range.clone(), text)),
-                    Err(problem) => result.diagnostics.push(problem),
+                    Err(problem) => result.diagnostics.push(po.at_translation(unit, problem)),
                 },
                 None => {
                     result.diagnostics.push(untranslated(unit));
@@ -229,6 +255,19 @@ pub fn apply(course: &Course, catalog: &Catalog) -> Result<Translated, String> {
     Ok(result)
 }
 
+impl PoFile {
+    /// `problem` with a translation, moved from the source text to the translation's line
+    /// in the PO file, where the translator fixes it.
+    fn at_translation(&self, unit: &Unit, mut problem: Diagnostic) -> Diagnostic {
+        if let Some(&line) = self.msgstr_lines.get(&unit.id) {
+            problem.message = format!("{} (source: {}:{})", problem.message, unit.file, unit.line);
+            problem.path = self.path.display().to_string();
+            problem.position = Some(Position { line, column: 1 });
+        }
+        problem
+    }
+}
+
 /// The translated messages of a PO catalogue by unit id; fuzzy ones only with `fuzzy`.
 fn translations(catalog: &Catalog, fuzzy: bool) -> HashMap<&str, &str> {
     catalog
@@ -256,30 +295,26 @@ fn untranslated(unit: &Unit) -> Diagnostic {
 }
 
 /// The translation as it is written into the source file, or an error when it would change
-/// the page's links.
+/// the text's structure: a translation brings words, never new headings, lists, quiz
+/// blocks, HTML or links.
 fn encode(unit: &Unit, translation: &str) -> Result<String, Diagnostic> {
     let translation = translation.trim();
     if matches!(
         unit.form,
         Form::Block { .. } | Form::Line { .. } | Form::Cell
-    ) {
-        let (want, got) = (link_targets(&unit.text), link_targets(translation));
-        if want != got {
-            return Err(Diagnostic::error(
-                &unit.file,
-                Some(Position {
-                    line: unit.line,
-                    column: 1,
-                }),
-                format!(
-                    "the translation of `{}` changes its links: {want:?} became {got:?}",
-                    unit.id
-                ),
-            )
-            .with_help(
-                "keep every `](target)` of the source text as it is; translate only the words",
-            ));
-        }
+    ) && let Some(change) = structure_change(&unit.text, translation)
+    {
+        return Err(Diagnostic::error(
+            &unit.file,
+            Some(Position {
+                line: unit.line,
+                column: 1,
+            }),
+            format!("the translation of `{}` {change}", unit.id),
+        )
+        .with_help(
+            "translate only the words: keep the source's Markdown, HTML and every `](target)` as they are",
+        ));
     }
     let one_line = || {
         translation
@@ -324,18 +359,64 @@ fn escape_pipes(text: &str) -> String {
     out
 }
 
-/// The link and image targets of a Markdown text, sorted.
-fn link_targets(text: &str) -> Vec<String> {
-    let mut targets: Vec<String> = parser(text)
-        .filter_map(|event| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                Some(dest_url.to_string())
+/// How `translation` differs in structure from `source`, if it does: its blocks (headings,
+/// lists, code and quiz blocks, quotes, tables) in order, and its raw HTML, links, images and
+/// footnote references in any order (a translation may move them within a sentence).
+/// Emphasis is the translator's to place.
+fn structure_change(source: &str, translation: &str) -> Option<String> {
+    let (source_blocks, source_inline) = structure(source);
+    let (blocks, inline) = structure(translation);
+    let added = |marks: &[String], source: &[String]| {
+        marks.iter().find(|mark| !source.contains(mark)).cloned()
+    };
+    if let Some(mark) = added(&inline, &source_inline).or_else(|| added(&blocks, &source_blocks)) {
+        return Some(format!("adds {mark}"));
+    }
+    if let Some(mark) = added(&source_inline, &inline) {
+        return Some(format!("drops {mark}"));
+    }
+    (blocks != source_blocks).then(|| {
+        format!(
+            "changes its blocks from {} to {}",
+            source_blocks.join(", "),
+            blocks.join(", ")
+        )
+    })
+}
+
+/// The block marks (in order) and the inline marks (sorted) of a Markdown text.
+fn structure(text: &str) -> (Vec<String>, Vec<String>) {
+    use pulldown_cmark::Tag as T;
+    let (mut blocks, mut inline) = (Vec::new(), Vec::new());
+    for event in parser(text) {
+        match event {
+            Event::Start(tag) => match tag {
+                T::Paragraph => blocks.push("a paragraph".to_string()),
+                T::Heading { .. } => blocks.push("a heading".to_string()),
+                T::BlockQuote(_) => blocks.push("a quote".to_string()),
+                T::CodeBlock(_) => blocks.push("a code or quiz block".to_string()),
+                T::List(_) | T::Item => blocks.push("a list".to_string()),
+                T::Table(_) => blocks.push("a table".to_string()),
+                T::DefinitionList | T::DefinitionListTitle | T::DefinitionListDefinition => {
+                    blocks.push("a definition list".to_string())
+                }
+                T::FootnoteDefinition(_) => blocks.push("a footnote".to_string()),
+                T::HtmlBlock => blocks.push("an HTML block".to_string()),
+                T::Link { dest_url, .. } => inline.push(format!("the link `{dest_url}`")),
+                T::Image { dest_url, .. } => inline.push(format!("the image `{dest_url}`")),
+                _ => {}
+            },
+            Event::Html(html) | Event::InlineHtml(html) => {
+                inline.push(format!("the HTML `{}`", html.trim()))
             }
-            _ => None,
-        })
-        .collect();
-    targets.sort();
-    targets
+            Event::FootnoteReference(label) => inline.push(format!("the footnote `[^{label}]`")),
+            Event::Rule => blocks.push("a rule".to_string()),
+            Event::TaskListMarker(_) => blocks.push("a task box".to_string()),
+            _ => {}
+        }
+    }
+    inline.sort();
+    (blocks, inline)
 }
 
 #[cfg(test)]
@@ -400,10 +481,47 @@ mod tests {
             },
         );
         let error = encode(&block, "Voir [la carte](02-carte.md#top).").unwrap_err();
-        assert!(
-            error.message.contains("changes its links"),
-            "{}",
-            error.message
+        assert_eq!(
+            error.message,
+            "the translation of `p:1` adds the link `02-carte.md#top`"
         );
+    }
+
+    #[test]
+    fn a_translation_that_adds_structure_is_refused() {
+        let paragraph = || Form::Block {
+            prefix: String::new(),
+        };
+        let source = unit("Declare *all* gifts, see [the code](code.md).", paragraph());
+        for (translation, change) in [
+            ("Déclarez\n\n# Titre", "adds a heading"),
+            ("Déclarez\n\n- un\n- deux", "adds a list"),
+            (
+                "Déclarez\n\n```quiz\n? Q\n- [x] a\n```",
+                "adds a code or quiz block",
+            ),
+            (
+                "Déclarez <img src=x onerror=alert(1)> [le code](code.md)",
+                "adds the HTML `<img src=x onerror=alert(1)>`",
+            ),
+            (
+                "Déclarez [ici](https://evil.example) [le code](code.md)",
+                "adds the link `https://evil.example`",
+            ),
+            ("Déclarez tous les cadeaux.", "drops the link `code.md`"),
+        ] {
+            let error = encode(&source, translation).unwrap_err();
+            assert_eq!(error.message, format!("the translation of `p:1` {change}"));
+        }
+        // Words, emphasis and the place of a link within the sentence are the translator's.
+        assert!(
+            encode(
+                &source,
+                "Voir [le code](code.md) : déclarez **tous** les cadeaux."
+            )
+            .is_ok()
+        );
+        let heading = unit("Risk map", Form::Line { anchor: None });
+        assert!(encode(&heading, "Carte <b>des</b> risques").is_err());
     }
 }

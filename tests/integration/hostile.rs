@@ -759,3 +759,57 @@ fn carried_html_svg_and_css_files_that_run_script_are_refused_at_their_line() {
     let (code, shown) = check_within(&course, Duration::from_secs(10));
     assert_eq!(code, Some(0), "{shown}");
 }
+
+#[test]
+fn a_translation_that_adds_html_or_structure_is_an_error_at_its_po_line() {
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-welcome.md", "# Welcome\n\nHello.\n"),
+    ]);
+    let (po, text) = exported_po(&course);
+    for (translation, change) in [
+        (
+            "Привіт <img src=x onerror=alert(1)>",
+            "adds the HTML `<img src=x onerror=alert(1)>`",
+        ),
+        ("Привіт\\n\\n# Новий розділ", "adds a heading"),
+        (
+            "Привіт\\n\\n```quiz\\n? Питання\\n- [x] так\\n```",
+            "adds a code or quiz block",
+        ),
+    ] {
+        let hacked = text.replacen(
+            "msgid \"Hello.\"\nmsgstr \"\"",
+            &format!("msgid \"Hello.\"\nmsgstr \"{translation}\""),
+            1,
+        );
+        assert_ne!(hacked, text);
+        let line = 1
+            + hacked[..hacked.find("msgid \"Hello.\"").unwrap()]
+                .matches('\n')
+                .count()
+            + 1;
+        std::fs::write(&po, &hacked).unwrap();
+        let out = course.dir.path().join("out");
+        let output = coursepack(&[
+            "translate",
+            "import",
+            course.path().to_str().unwrap(),
+            po.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let at = format!(
+            "{}:{line}:1: error: the translation of `intro/welcome:",
+            po.display()
+        );
+        let shown = stderr(&output);
+        assert!(
+            shown.contains(&at)
+                && shown.contains(&format!("{change} (source: 01-intro/01-welcome.md:3)")),
+            "{shown}"
+        );
+        assert!(!out.exists());
+    }
+}

@@ -309,15 +309,22 @@ fn a_translation_that_breaks_a_link_writes_nothing() {
         "msgid \"Read [the map](02-map.md) first.\"\nmsgstr \"\"",
         "msgid \"Read [the map](02-map.md) first.\"\nmsgstr \"Lisez [la carte](02-carte.md) d’abord.\"",
     );
+    let line = 1 + text[..text.find("msgstr \"Lisez").unwrap()]
+        .matches('\n')
+        .count();
     std::fs::write(&po, text).unwrap();
     let out = course.dir.path().join("fr");
     let output = import(&course.path(), &po, &out, &[]);
     assert_eq!(output.status.code(), Some(1));
+    let shown = stderr(&output);
+    let at = format!(
+        "{}:{line}:1: error: the translation of `intro/welcome:",
+        po.display()
+    );
+    assert!(shown.contains(&at), "{shown}");
     assert!(
-        stderr(&output)
-            .contains("01-intro/01-welcome.md:3:1: error: the translation of `intro/welcome:"),
-        "{}",
-        stderr(&output)
+        shown.contains("adds the link `02-carte.md` (source: 01-intro/01-welcome.md:3)"),
+        "{shown}"
     );
     assert!(!out.exists(), "nothing written");
 }
