@@ -376,12 +376,13 @@ pub fn check(html: &str, source: Source) -> Vec<Finding> {
     };
     let on_comment = |comment: &mut Comment| {
         // `<?xml-stylesheet?>` reads as a comment to an HTML parser; an XSLT style sheet
-        // runs script in an SVG or XML file opened on its own.
-        if comment
-            .text()
-            .trim_start()
-            .to_ascii_lowercase()
-            .starts_with("?xml-stylesheet")
+        // runs script in an SVG or XML file opened on its own (in a page it stays a comment).
+        if source == Source::CarriedFile
+            && comment
+                .text()
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("?xml-stylesheet")
         {
             let offset = comment.source_location().bytes().start;
             findings.borrow_mut().push(refused(

@@ -35,3 +35,5 @@ cargo build --quiet
 cargo test --quiet
 (cd tests/browser && node --test)
 (cd tests/moodle && node --test --test-concurrency=1)
+# Every fuzz target for a few seconds (about a minute in all); a crash fails the run.
+tests/fuzz/run 8
