@@ -544,9 +544,10 @@ pub fn render_launch(tera: &Tera, context: &Context) -> Result<String> {
         .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))
 }
 
-/// JSON to embed in a `<script>` element: `</` would end the element.
+/// JSON to embed in a `<script>` element, with every `<` escaped: `</script>` would end the
+/// element, and `<!--` with `<script` would make the parser miss its real end.
 pub(crate) fn script_json(value: &impl Serialize) -> Result<String> {
-    Ok(serde_json::to_string(value)?.replace("</", "<\\/"))
+    Ok(serde_json::to_string(value)?.replace('<', "\\u003c"))
 }
 
 /// The UI strings for the player's scripts.

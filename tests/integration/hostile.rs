@@ -813,3 +813,26 @@ fn a_translation_that_adds_html_or_structure_is_an_error_at_its_po_line() {
         assert!(!out.exists());
     }
 }
+
+/// The player's words are plain text from course.toml, embedded as JSON in a `<script>`
+/// element: no `<` of theirs may reach the HTML parser there.
+#[test]
+fn player_words_cannot_end_or_derail_their_script_element() {
+    let toml = format!(
+        "{MINIMAL_TOML}[strings]\ntranscript = \"<!--<script> and </script><img src=x onerror=alert(1)>\"\n"
+    );
+    let course = TempCourse::new(&[("course.toml", &toml), WELCOME]);
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let html = entry_text(&zip, "index.html");
+    let start = html
+        .find("<script type=\"application/json\" id=\"cp-strings\">")
+        .unwrap();
+    let data = &html[start..];
+    let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
+    assert!(!data.contains('<'), "{data}");
+    let parsed: serde_json::Value = serde_json::from_str(data).unwrap();
+    assert_eq!(
+        parsed["transcript"],
+        "<!--<script> and </script><img src=x onerror=alert(1)>"
+    );
+}
