@@ -34,9 +34,10 @@ pub struct PoFile {
 }
 
 /// Reads a PO file. Each line is checked to be a comment, a keyword with one quoted string,
-/// or a quoted continuation before the parser sees it: polib panics on an unterminated string
-/// and cuts a line longer than its buffer, and a translator's file must get a line number and
-/// what to do instead.
+/// or a quoted continuation, and is given to the parser in the one shape it reads right:
+/// polib panics on an unterminated string, a lone `#` or a continuation with nothing before
+/// it, misreads indented lines and cuts a line longer than its buffer, and a translator's
+/// file must get a line number and what to do instead.
 pub fn read_po(path: &std::path::Path) -> anyhow::Result<PoFile> {
     use anyhow::Context as _;
     let mut bytes = Vec::new();
@@ -61,9 +62,17 @@ pub fn read_po(path: &std::path::Path) -> anyhow::Result<PoFile> {
     })?;
     let mut msgstr_lines = HashMap::new();
     let mut context = None;
+    let mut parsed = String::with_capacity(text.len());
+    let mut after_string = false;
     for (n, line) in text.lines().enumerate() {
-        if let Err(problem) = check_po_line(line) {
-            anyhow::bail!("{}:{}: {problem}", path.display(), n + 1);
+        let line = match po_line(line, after_string) {
+            Ok(line) => line,
+            Err(problem) => anyhow::bail!("{}:{}: {problem}", path.display(), n + 1),
+        };
+        after_string = line.starts_with("msg") || line.starts_with('"');
+        if line != "#" {
+            parsed.push_str(&line);
+            parsed.push('\n');
         }
         // Unit ids are one quoted line without escapes, as `export` writes them.
         if let Some(quoted) = line.strip_prefix("msgctxt \"") {
@@ -74,7 +83,7 @@ pub fn read_po(path: &std::path::Path) -> anyhow::Result<PoFile> {
             msgstr_lines.insert(context, n + 1);
         }
     }
-    let catalog = polib::po_file::parse_from_reader(text.as_bytes())
+    let catalog = polib::po_file::parse_from_reader(parsed.as_bytes())
         .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
     Ok(PoFile {
         catalog,
@@ -83,8 +92,10 @@ pub fn read_po(path: &std::path::Path) -> anyhow::Result<PoFile> {
     })
 }
 
-/// One line of a PO file, as the gettext tools write them.
-fn check_po_line(line: &str) -> Result<(), String> {
+/// One line of a PO file, as the gettext tools write them, without indentation and with one
+/// space after its keyword. `after_string` says whether the line before was a keyword or a
+/// continuation, which a continuation must follow.
+fn po_line(line: &str, after_string: bool) -> Result<String, String> {
     let line = line.trim_end_matches('\r').trim_start();
     if line.len() > MAX_PO_LINE {
         return Err(format!(
@@ -93,11 +104,14 @@ fn check_po_line(line: &str) -> Result<(), String> {
         ));
     }
     if line.is_empty() || line.starts_with('#') {
-        return Ok(());
+        return Ok(line.to_string());
     }
-    let quoted = match line.split_once(' ') {
-        _ if line.starts_with('"') => line,
-        Some((keyword, rest)) if is_po_keyword(keyword) => rest.trim_start(),
+    let (keyword, quoted) = match line.split_once(' ') {
+        _ if line.starts_with('"') && !after_string => {
+            return Err("a quoted continuation must follow a `msgid`, `msgstr` or `msgctxt` line or another quoted line".to_string());
+        }
+        _ if line.starts_with('"') => (None, line),
+        Some((keyword, rest)) if is_po_keyword(keyword) => (Some(keyword), rest.trim_start()),
         _ => return Err("expected `msgctxt`, `msgid`, `msgid_plural`, `msgstr` or `msgstr[n]` and a quoted text, a quoted continuation, or a `#` comment".to_string()),
     };
     let Some(opened) = quoted.strip_prefix('"') else {
@@ -110,7 +124,10 @@ fn check_po_line(line: &str) -> Result<(), String> {
     if !closed {
         return Err("the quoted text is not closed; end it with `\"` on the same line".to_string());
     }
-    Ok(())
+    Ok(match keyword {
+        Some(keyword) => format!("{keyword} {quoted}"),
+        None => quoted.to_string(),
+    })
 }
 
 fn is_po_keyword(word: &str) -> bool {

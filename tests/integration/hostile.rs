@@ -342,6 +342,58 @@ fn a_malformed_po_file_is_an_error_at_its_line_never_a_panic() {
     }
 }
 
+/// Shapes the PO parser panicked on or misread (found by fuzzing): each is read as gettext
+/// reads it, or is an error at its line.
+#[test]
+fn po_lines_the_parser_would_misread_are_read_right_or_refused() {
+    let course = TempCourse::new(&[("course.toml", MINIMAL_TOML), WELCOME]);
+    let (po, text) = exported_po(&course);
+    let out = course.dir.path().join("out");
+    let import = || {
+        let _ = std::fs::remove_dir_all(&out);
+        coursepack(&[
+            "translate",
+            "import",
+            course.path().to_str().unwrap(),
+            po.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    // A file of one `#`: no panic, just no language.
+    std::fs::write(&po, "#\n").unwrap();
+    let output = import();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the PO file names no language"),
+        "{}",
+        stderr(&output)
+    );
+    // A continuation with nothing before it.
+    std::fs::write(&po, format!("\"orphan\"\n{text}")).unwrap();
+    let output = import();
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: {}:1: a quoted continuation must follow a `msgid`, `msgstr` or `msgctxt` line or another quoted line\n",
+            po.display()
+        )
+    );
+    // An empty comment line inside a message, and indented lines with extra spaces, as some
+    // editors write them: the translation is exactly what the translator wrote.
+    let hacked = text.replacen(
+        "msgid \"Hello.\"\nmsgstr \"\"",
+        "#\n  msgid \"Hello.\"\n  msgstr   \"Привіт.\"\n#",
+        1,
+    );
+    assert_ne!(hacked, text);
+    std::fs::write(&po, hacked).unwrap();
+    let output = import();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = std::fs::read_to_string(out.join("01-intro/01-welcome.md")).unwrap();
+    assert_eq!(page, "# Welcome\n\nПривіт.\n");
+}
+
 #[test]
 fn an_interrupted_build_leaves_nothing_behind() {
     // A large video keeps the zip being written long enough.
