@@ -254,6 +254,22 @@ fn exported_po(course: &TempCourse) -> (std::path::PathBuf, String) {
     (po, text)
 }
 
+/// `translate import` of `po` into `out`.
+fn import_po(
+    course: &TempCourse,
+    po: &std::path::Path,
+    out: &std::path::Path,
+) -> std::process::Output {
+    coursepack(&[
+        "translate",
+        "import",
+        course.path().to_str().unwrap(),
+        po.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+}
+
 fn names_in(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -325,14 +341,7 @@ fn a_malformed_po_file_is_an_error_at_its_line_never_a_panic() {
         )
         .unwrap();
         let out = course.dir.path().join("out");
-        let output = coursepack(&[
-            "translate",
-            "import",
-            course.path().to_str().unwrap(),
-            po.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let output = import_po(&course, &po, &out);
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
         assert_eq!(
             stderr(&output),
@@ -351,14 +360,7 @@ fn po_lines_the_parser_would_misread_are_read_right_or_refused() {
     let out = course.dir.path().join("out");
     let import = || {
         let _ = std::fs::remove_dir_all(&out);
-        coursepack(&[
-            "translate",
-            "import",
-            course.path().to_str().unwrap(),
-            po.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
+        import_po(&course, &po, &out)
     };
     // A file of one `#`: no panic, just no language.
     std::fs::write(&po, "#\n").unwrap();
@@ -843,14 +845,7 @@ fn a_translation_that_adds_html_or_structure_is_an_error_at_its_po_line() {
             + 1;
         std::fs::write(&po, &hacked).unwrap();
         let out = course.dir.path().join("out");
-        let output = coursepack(&[
-            "translate",
-            "import",
-            course.path().to_str().unwrap(),
-            po.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let output = import_po(&course, &po, &out);
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
         let at = format!(
             "{}:{line}:1: error: the translation of `intro/welcome:",
