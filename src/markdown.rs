@@ -653,10 +653,9 @@ impl<'a> PagePass<'a> {
             }
         };
         for question in &mut questions {
+            question.render_texts(|text, place| self.render_inline(text, start + place));
             // From here on the offset is the question's place in the page body.
             question.offset += start;
-            let offset = question.offset;
-            question.render_texts(|text| self.render_inline(text, offset));
         }
         questions
     }

@@ -14,6 +14,8 @@
 //! (`- [x]` choice, `= answer` fill-in / numeric / true-false, `- a -> b` matching, `1.`
 //! ordering) unless `type:` names it. Every mistake is reported at its line with a hint.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// Question types, named as in the SCORM interaction vocabulary where one exists.
@@ -92,6 +94,23 @@ pub struct Question {
     /// Byte offset of the question's `?` line in the block.
     #[serde(skip)]
     pub offset: usize,
+    /// Where each author-written text starts in the block, for messages about it.
+    #[serde(skip)]
+    pub places: BTreeMap<Place, usize>,
+}
+
+/// One author-written text of a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    Question,
+    Option(usize),
+    OptionFeedback(usize),
+    PairLeft(usize),
+    PairRight(usize),
+    Step(usize),
+    Correct,
+    Incorrect,
+    Explain,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,7 +212,11 @@ pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<Qu
         let line = match quiz_line(raw) {
             QuizLine::Blank => continue,
             QuizLine::Question(question) => {
-                questions.push(Draft::new(question.trim(), line_offset));
+                let text = question.trim();
+                let mut draft = Draft::new(text, line_offset);
+                let place = place_in_block(text, raw, line_offset);
+                draft.question.places.insert(Place::Question, place);
+                questions.push(draft);
                 continue;
             }
             line => line,
@@ -206,7 +229,7 @@ pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<Qu
             ));
             continue;
         };
-        if let Err(problem) = draft.add_line(line, line_offset) {
+        if let Err(problem) = draft.add_line(line, raw, line_offset) {
             draft.broken = true;
             errors.push(problem);
         }
@@ -231,6 +254,11 @@ pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<Qu
     } else {
         Err(errors)
     }
+}
+
+/// Where `text`, a slice of the block's `line` at `line_offset`, starts in the block.
+fn place_in_block(text: &str, line: &str, line_offset: usize) -> usize {
+    line_offset + (text.as_ptr() as usize - line.as_ptr() as usize)
 }
 
 /// A question while its lines are read.
@@ -262,6 +290,7 @@ impl Draft {
                 feedback_incorrect: None,
                 explanation: None,
                 offset,
+                places: BTreeMap::new(),
             },
             declared: None,
             scale: None,
@@ -272,8 +301,9 @@ impl Draft {
 
     /// Adds a line after the question's first (blank lines and new questions are the
     /// block's business).
-    fn add_line(&mut self, line: QuizLine, offset: usize) -> Result<(), QuizError> {
+    fn add_line(&mut self, line: QuizLine, raw: &str, offset: usize) -> Result<(), QuizError> {
         let q = &mut self.question;
+        let place = |text: &str| place_in_block(text, raw, offset);
         match line {
             QuizLine::Feedback(feedback) => {
                 let Some(option) = q.options.last_mut() else {
@@ -283,7 +313,10 @@ impl Draft {
                         "put `  > feedback` on the line after the `- [ ]` option it explains",
                     ));
                 };
-                option.feedback = Some(feedback.trim().to_string());
+                let feedback = feedback.trim();
+                option.feedback = Some(feedback.to_string());
+                let n = q.options.len() - 1;
+                q.places.insert(Place::OptionFeedback(n), place(feedback));
             }
             QuizLine::Continuation(text) => {
                 q.text.push(' ');
@@ -308,8 +341,10 @@ impl Draft {
                         ));
                     }
                 };
+                let text = text.trim();
+                q.places.insert(Place::Option(q.options.len()), place(text));
                 q.options.push(Choice {
-                    text: text.trim().to_string(),
+                    text: text.to_string(),
                     correct,
                     feedback: None,
                 });
@@ -322,8 +357,11 @@ impl Draft {
                 ));
             }
             QuizLine::Pair(Some((left, right))) => {
-                q.pairs
-                    .push((left.trim().to_string(), right.trim().to_string()));
+                let (left, right) = (left.trim(), right.trim());
+                let n = q.pairs.len();
+                q.places.insert(Place::PairLeft(n), place(left));
+                q.places.insert(Place::PairRight(n), place(right));
+                q.pairs.push((left.to_string(), right.to_string()));
             }
             QuizLine::Answer(answer) => {
                 self.answer_offset = Some(offset);
@@ -338,10 +376,12 @@ impl Draft {
                         "number the steps 1., 2., 3. in the right order; learners see them shuffled",
                     ));
                 }
+                q.places.insert(Place::Step(q.sequence.len()), place(step));
                 q.sequence.push(step.to_string());
             }
             QuizLine::Setting(key, value) => {
-                return self.add_setting(key.trim(), value.trim(), offset);
+                let value = value.trim();
+                return self.add_setting(key.trim(), value, offset, place(value));
             }
             QuizLine::Unreadable => {
                 return Err(error(
@@ -385,7 +425,13 @@ impl Draft {
         Ok(())
     }
 
-    fn add_setting(&mut self, key: &str, value: &str, offset: usize) -> Result<(), QuizError> {
+    fn add_setting(
+        &mut self,
+        key: &str,
+        value: &str,
+        offset: usize,
+        value_place: usize,
+    ) -> Result<(), QuizError> {
         let q = &mut self.question;
         let text = || Some(value.to_string());
         match key {
@@ -426,9 +472,15 @@ impl Draft {
                         )
                     })?;
             }
-            "correct" => q.feedback_correct = text(),
-            "incorrect" => q.feedback_incorrect = text(),
-            "explain" => q.explanation = text(),
+            "correct" | "incorrect" | "explain" => {
+                let (field, place) = match key {
+                    "correct" => (&mut q.feedback_correct, Place::Correct),
+                    "incorrect" => (&mut q.feedback_incorrect, Place::Incorrect),
+                    _ => (&mut q.explanation, Place::Explain),
+                };
+                *field = text();
+                q.places.insert(place, value_place);
+            }
             "case-sensitive" => {
                 q.case_sensitive = match value {
                     "true" => true,
@@ -546,6 +598,10 @@ impl Draft {
                     ));
                 }
                 let says_true = q.answers[0].eq_ignore_ascii_case("true");
+                // The options are the player's words now, written nowhere in the block.
+                q.places.retain(|place, _| {
+                    !matches!(place, Place::Option(_) | Place::OptionFeedback(_))
+                });
                 q.options = vec![
                     Choice {
                         text: words.true_false[0].clone(),
@@ -661,25 +717,46 @@ impl Draft {
 
 impl Question {
     /// Applies `render` to every author-written text (question, options, pairs, steps,
-    /// feedback): the Markdown stage turns them into HTML with it.
-    pub fn render_texts(&mut self, mut render: impl FnMut(&str) -> String) {
-        let mut apply = |text: &mut String| *text = render(text);
-        apply(&mut self.text);
-        for option in &mut self.options {
-            apply(&mut option.text);
-            option.feedback.as_mut().map(&mut apply);
+    /// feedback) and where it starts in the block (the question's line for words the player
+    /// gives): the Markdown stage turns them into HTML with it.
+    pub fn render_texts(&mut self, mut render: impl FnMut(&str, usize) -> String) {
+        let Question {
+            text,
+            options,
+            pairs,
+            sequence,
+            feedback_correct,
+            feedback_incorrect,
+            explanation,
+            offset,
+            places,
+            ..
+        } = self;
+        let mut apply = |place: Place, text: &mut String| {
+            *text = render(text, places.get(&place).copied().unwrap_or(*offset));
+        };
+        apply(Place::Question, text);
+        for (n, option) in options.iter_mut().enumerate() {
+            apply(Place::Option(n), &mut option.text);
+            if let Some(feedback) = &mut option.feedback {
+                apply(Place::OptionFeedback(n), feedback);
+            }
         }
-        for (left, right) in &mut self.pairs {
-            apply(left);
-            apply(right);
+        for (n, (left, right)) in pairs.iter_mut().enumerate() {
+            apply(Place::PairLeft(n), left);
+            apply(Place::PairRight(n), right);
         }
-        self.sequence.iter_mut().for_each(&mut apply);
-        for text in [
-            &mut self.feedback_correct,
-            &mut self.feedback_incorrect,
-            &mut self.explanation,
+        for (n, step) in sequence.iter_mut().enumerate() {
+            apply(Place::Step(n), step);
+        }
+        for (place, text) in [
+            (Place::Correct, feedback_correct),
+            (Place::Incorrect, feedback_incorrect),
+            (Place::Explain, explanation),
         ] {
-            text.as_mut().map(&mut apply);
+            if let Some(text) = text {
+                apply(place, text);
+            }
         }
     }
 }
@@ -872,6 +949,27 @@ mod tests {
         assert_eq!(questions.len(), 2);
         assert_eq!(questions[0].text, "First continued *here*");
         assert_eq!(questions[1].offset, 44);
+    }
+
+    #[test]
+    fn every_text_knows_where_it_starts() {
+        let text = "?  Pair them\n- a -> b\n- c ->  d\nexplain: because\n";
+        let q = one(text);
+        let at = |place| &text[q.places[&place]..];
+        assert!(at(Place::Question).starts_with("Pair them"));
+        assert!(at(Place::PairLeft(1)).starts_with("c ->"));
+        assert!(at(Place::PairRight(1)).starts_with("d\n"));
+        assert!(at(Place::Explain).starts_with("because"));
+        let text = "? Order\n1. first\n2. second\n";
+        let q = one(text);
+        assert!(text[q.places[&Place::Step(1)]..].starts_with("second"));
+        // True-false options are the player's words: they have no place in the block.
+        let q = one("? Sky is blue\n= true\n");
+        assert!(
+            !q.places
+                .keys()
+                .any(|place| matches!(place, Place::Option(_)))
+        );
     }
 
     #[test]

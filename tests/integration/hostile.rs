@@ -732,24 +732,33 @@ fn script_in_page_html_is_refused_at_its_line_and_nothing_is_written() {
     assert!(!course.out().exists() || names_in(&course.out()).is_empty());
 }
 
-/// A problem in a quiz text is shown at the line of its question.
+/// A problem in a quiz text is shown where that text is: question, option, option feedback
+/// or a setting.
 #[test]
 fn quiz_texts_are_held_to_the_html_policy() {
-    let page = "# Check\n\n```quiz\n? Which <img src=\"data:image/png;base64,AAAA\" alt=\"\" onerror=alert(1)> is right?\n- [x] <a href=\"javascript:alert(2)\">this</a>\n- [ ] that\n```\n";
+    let page = concat!(
+        "# Check\n\n```quiz\n",
+        "? Which <img src=\"data:image/png;base64,AAAA\" alt=\"\" onerror=alert(1)> is right?\n",
+        "- [x] <a href=\"javascript:alert(2)\">this</a>\n",
+        "- [ ] that\n",
+        "  > Not <b onclick=alert(3)>that</b>\n",
+        "explain: See <a href=\"vbscript:x\">here</a>\n",
+        "```\n",
+    );
     let course = TempCourse::new(&[
         ("course.toml", MINIMAL_TOML),
         ("01-intro/01-check.md", page),
     ]);
     let (code, shown) = check_within(&course, Duration::from_secs(10));
     assert_eq!(code, Some(1), "{shown}");
-    assert!(
-        shown.contains("01-check.md:4:7: error: event handler `onerror` on `<img>` runs script"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("01-check.md:4:1: error: `javascript:` URL in `href` on `<a>` runs script"),
-        "{shown}"
-    );
+    for expected in [
+        "01-check.md:4:9: error: event handler `onerror` on `<img>` runs script",
+        "01-check.md:5:7: error: `javascript:` URL in `href` on `<a>` runs script",
+        "01-check.md:7:9: error: event handler `onclick` on `<b>` runs script",
+        "01-check.md:8:14: error: `vbscript:` URL in `href` on `<a>` runs script",
+    ] {
+        assert!(shown.contains(expected), "{expected}\n{shown}");
+    }
 }
 
 #[test]
