@@ -138,7 +138,12 @@ impl Checked {
     /// The package files known before templating (the theme's assets and the course files);
     /// the same as in every package.
     pub fn course_files(&self) -> package::PackageFiles {
-        package::course_files(&self.course, &self.pages.files, self.theme.assets())
+        package::course_files(
+            &self.course,
+            &self.pages.files,
+            &self.pages.checked_markup,
+            self.theme.assets(),
+        )
     }
 
     /// Templates every page.

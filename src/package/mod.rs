@@ -9,7 +9,9 @@ mod xml;
 
 use crate::lock;
 use crate::model::{Course, file_href};
-use crate::render::{RenderedCourse, hash_of, launch_context, launch_key, render_launch};
+use crate::render::{
+    CheckedMarkup, RenderedCourse, hash_of, launch_context, launch_key, render_launch,
+};
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -54,7 +56,8 @@ impl Standard {
 /// One file of a package.
 #[derive(Debug, Clone)]
 pub enum Content {
-    /// Rendered text, shared between the packages of several standards.
+    /// Rendered text, shared between the packages of several standards, or a course file
+    /// kept as the HTML policy checked it.
     Bytes(Arc<[u8]>),
     /// A course file, streamed from disk when the zip is written (media can be large).
     File(PathBuf),
@@ -75,12 +78,17 @@ pub struct PackageOptions {
 pub fn course_files<'a>(
     course: &Course,
     files: &BTreeSet<String>,
+    checked_markup: &CheckedMarkup,
     theme_assets: impl Iterator<Item = (&'a str, &'a [u8])>,
 ) -> PackageFiles {
     let assets = theme_assets.map(|(name, bytes)| (name.to_string(), Content::Bytes(bytes.into())));
-    let course_files = files
-        .iter()
-        .map(|source| (file_href(source), Content::File(course.root.join(source))));
+    let course_files = files.iter().map(|source| {
+        let content = match checked_markup.get(source) {
+            Some(bytes) => Content::Bytes(bytes.clone()),
+            None => Content::File(course.root.join(source)),
+        };
+        (file_href(source), content)
+    });
     assets.chain(course_files).collect()
 }
 
@@ -93,7 +101,12 @@ pub fn assemble<'a>(
     options: PackageOptions,
     cache: Option<&LayoutCache>,
 ) -> Result<PackageFiles> {
-    let mut files = course_files(course, &rendered.files, theme_assets);
+    let mut files = course_files(
+        course,
+        &rendered.files,
+        &rendered.checked_markup,
+        theme_assets,
+    );
     for page in &rendered.pages {
         files.insert(page.href.clone(), Content::Bytes(page.html.clone()));
     }

@@ -14,7 +14,7 @@ use crate::templates::describe_tera_error;
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasher;
 use tera::{Context, Tera};
 
@@ -23,9 +23,15 @@ pub struct RenderedCourse {
     pub pages: Vec<RenderedPage>,
     /// Course-relative paths of every file to package (referenced, included, logo).
     pub files: BTreeSet<String>,
+    /// See [`CheckedCourse::checked_markup`].
+    pub checked_markup: CheckedMarkup,
     /// Where each page and question keeps its state in the learner's saved state.
     pub slots: Slots,
 }
+
+/// Course-relative path → the bytes of a carried HTML, SVG, XML or CSS file as the HTML
+/// policy checked them. The package carries these bytes, so what ships is what was checked.
+pub type CheckedMarkup = BTreeMap<String, std::sync::Arc<[u8]>>;
 
 pub struct RenderedPage {
     pub href: String,
@@ -133,6 +139,9 @@ pub struct CheckedCourse {
     quizzes: Vec<Option<quiz::PageQuiz>>,
     /// Course-relative paths of every file to package (referenced, included, logo).
     pub files: BTreeSet<String>,
+    /// The files of `files` a browser runs as documents, as checked (none with
+    /// `allow_scripts`).
+    pub checked_markup: CheckedMarkup,
     pub slots: Slots,
 }
 
@@ -167,9 +176,11 @@ pub fn check_course(
     }
     files.extend(include_files(course, diagnostics)?);
     check_package_paths(course, &files, diagnostics);
-    if !course.config.package.allow_scripts {
-        check_carried_markup(course, &files, diagnostics)?;
-    }
+    let checked_markup = if course.config.package.allow_scripts {
+        CheckedMarkup::new()
+    } else {
+        check_carried_markup(course, &files, diagnostics)?
+    };
     if let Some(logo) = &course.config.theme.logo {
         let reference = logo.get_ref();
         let resolved = crate::load::normalize(reference)
@@ -190,6 +201,7 @@ pub fn check_course(
         titles,
         quizzes,
         files,
+        checked_markup,
         slots,
     })
 }
@@ -201,8 +213,9 @@ fn check_carried_markup(
     course: &Course,
     files: &BTreeSet<String>,
     diagnostics: &mut Diagnostics,
-) -> Result<()> {
+) -> Result<CheckedMarkup> {
     use crate::html_policy::{Source, Verdict, check, css_problem};
+    let mut checked = CheckedMarkup::new();
     for relative in files {
         let extension = relative
             .rsplit_once('.')
@@ -254,8 +267,9 @@ fn check_carried_markup(
                 ),
             );
         }
+        checked.insert(relative.clone(), text.into_bytes().into());
     }
-    Ok(())
+    Ok(checked)
 }
 
 /// Two course files must never become one package file: one would show in place of the
@@ -349,6 +363,7 @@ pub fn render_course(
         titles,
         quizzes,
         files,
+        checked_markup,
         slots,
     } = checked;
     let question_slots = slots.question_slots();
@@ -451,6 +466,7 @@ pub fn render_course(
     Ok(RenderedCourse {
         pages: rendered,
         files,
+        checked_markup,
         slots,
     })
 }

@@ -823,6 +823,31 @@ fn carried_html_svg_and_css_files_that_run_script_are_refused_at_their_line() {
     assert_eq!(code, Some(0), "{shown}");
 }
 
+/// A carried document that passes the policy ships byte for byte as it was checked.
+#[test]
+fn carried_markup_that_passes_is_packaged_as_checked() {
+    let html = "\u{feff}<!doctype html>\r\n<title>Sim</title>\r\n<p class=\"start\">Start</p>\r\n";
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>";
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        (
+            "01-intro/01-welcome.md",
+            "# Welcome\n\n[Open](sim/index.html)\n\n![Map](map.svg)\n",
+        ),
+        ("01-intro/sim/index.html", html),
+        ("01-intro/map.svg", svg),
+    ]);
+    let zip = build(&course.path(), "scorm12", &course.out(), &[]);
+    let names = entry_names(&zip);
+    for (suffix, source) in [("sim/index.html", html), ("map.svg", svg)] {
+        let name = names
+            .iter()
+            .find(|name| name.ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} in {names:?}"));
+        assert_eq!(entry_text(&zip, name), source);
+    }
+}
+
 #[test]
 fn a_translation_that_adds_html_or_structure_is_an_error_at_its_po_line() {
     let course = TempCourse::new(&[
