@@ -567,16 +567,20 @@ pub fn script_scheme(value: &str) -> Option<&'static str> {
     })
 }
 
+/// The scheme of an absolute URL (`https`, `data`…), as written; `None` for a relative one.
+pub fn url_scheme(url: &str) -> Option<&str> {
+    url.split_once(':').map(|(scheme, _)| scheme).filter(|s| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
 /// The URL when it points outside the package: another host, or a document or script as a
 /// `data:` URL (images as `data:` are part of the page).
 pub fn outside_load(value: &str) -> Option<String> {
     let url = normalized_url(value);
-    let scheme = url.split_once(':').map(|(scheme, _)| scheme).filter(|s| {
-        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
-    let outside = match scheme {
+    let outside = match url_scheme(&url) {
         Some("data") => !url.starts_with("data:image/") || url.starts_with("data:image/svg"),
         Some(_) => true,
         None => url.starts_with("//") || url.starts_with("\\\\") || url.starts_with("/\\"),

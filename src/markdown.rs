@@ -494,11 +494,12 @@ impl<'a> PagePass<'a> {
             });
             return None;
         }
-        if has_scheme(url) || url.starts_with("//") {
+        let scheme = crate::html_policy::url_scheme(url);
+        if scheme.is_some() || url.starts_with("//") {
             // Without `allow_scripts` the HTML policy refuses outside embeds; with it, they
             // are the author's choice, but the course no longer works offline.
-            let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
-            if kind == UrlUse::Embed && scheme != "data" && self.targets.allow_scripts {
+            let is_data = scheme.is_some_and(|scheme| scheme.eq_ignore_ascii_case("data"));
+            if kind == UrlUse::Embed && !is_data && self.targets.allow_scripts {
                 self.warning(
                     offset,
                     format!("`{url}` is loaded from outside the package"),
@@ -801,16 +802,6 @@ fn heading_text(events: &[(Event, Range<usize>)]) -> String {
         }
     }
     text
-}
-
-fn has_scheme(url: &str) -> bool {
-    let mut chars = url.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && url.split_once(':').is_some_and(|(scheme, _)| {
-            scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-        })
 }
 
 /// Splits `path?query#fragment` into the path and the rest (kept as written).
