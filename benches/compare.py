@@ -137,8 +137,8 @@ def main():
     for tool, package in [("zip", "zip"), ("unzip", "unzip"), ("cargo", "cargo"), ("/usr/bin/time", "time")]:
         if not shutil.which(tool):
             sys.exit(f"{tool} is required (apt-get install {package})")
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = ROOT / "target" / "release" / "coursepack"
+    subprocess.run(["cargo", "build", "--profile", "dist", "--quiet"], cwd=ROOT, check=True)
+    binary = ROOT / "target" / "dist" / "coursepack"
     work = args.work or Path(tempfile.mkdtemp(prefix="coursepack-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     names = ["small", "large"] + (["huge"] if args.huge else [])

@@ -189,3 +189,14 @@ pub struct TranslateImportArgs {
     #[arg(long)]
     pub force: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks (conflicting names, defaults that fail their parser…),
+    /// which otherwise only run when a user types the broken combination.
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}
