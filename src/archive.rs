@@ -510,8 +510,8 @@ fn deflate_batch(batch: &[(&str, Cow<[u8]>)]) -> Result<Deflated> {
             .map_err(|err| anyhow!("cannot deflate {name}: {err:?}"))?;
         // Deflated further than validate lets an entry expand, it would be reported as a zip
         // bomb (a large file of one repeated byte): such an entry is stored.
-        let bomb_like = bytes.len() as u64 > crate::inspect::SMALL_ENTRY
-            && bytes.len() as u64 / (size as u64).max(1) > crate::inspect::MAX_RATIO;
+        let bomb_like = bytes.len() as u64 > crate::zip_limits::SMALL_ENTRY
+            && bytes.len() as u64 / (size as u64).max(1) > crate::zip_limits::MAX_RATIO;
         let (method, data) = if size < bytes.len() && !bomb_like {
             (METHOD_DEFLATED, &deflated[..size])
         } else {

@@ -30,17 +30,22 @@ pub enum Command {
     Build(BuildArgs),
     /// Check a course's sources and report every problem, without writing anything.
     Check(CheckArgs),
+    #[cfg(feature = "preview")]
     /// Serve a course on 127.0.0.1 as an LMS launches it, with its SCORM data shown live;
     /// rebuilds and reloads on every change.
     Preview(PreviewArgs),
+    #[cfg(feature = "validate")]
     /// Show what a SCORM package (from any tool) holds, and every problem found in it.
     Inspect(PackageArgs),
+    #[cfg(feature = "validate")]
     /// Check a SCORM package (from any tool) against the standard and what LMSs accept;
     /// exit code 0 only when it is valid.
     Validate(PackageArgs),
+    #[cfg(feature = "validate")]
     /// Say what changed between two versions (packages or course folders); exit code 1 when
     /// item or SCO identifiers changed, because LMSs then lose learners' progress on update.
     Diff(DiffArgs),
+    #[cfg(feature = "translate")]
     /// Hand a course to translators as a gettext PO file, and build the translated course
     /// from the file they return.
     #[command(subcommand)]

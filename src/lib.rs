@@ -11,22 +11,27 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+#[cfg(feature = "validate")]
 pub mod diff;
 pub mod html_policy;
 pub mod i18n;
+#[cfg(feature = "validate")]
 pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod media;
 pub mod model;
 pub mod package;
+#[cfg(feature = "preview")]
 pub mod preview;
 pub mod quiz;
 pub mod render;
 pub mod slots;
 pub mod slug;
 pub mod templates;
+#[cfg(feature = "translate")]
 pub mod translate;
+pub mod zip_limits;
 
 use anyhow::Result;
 use diagnostics::Diagnostics;

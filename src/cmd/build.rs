@@ -217,13 +217,13 @@ fn build_course(
         };
         let files = prepared.package(options)?;
         // What validate (and LMSs' unzip code) takes: a zip without zip64 records.
-        if files.len() >= crate::inspect::MAX_ENTRIES {
+        if files.len() >= crate::zip_limits::MAX_ENTRIES {
             writeln!(
                 report.stderr,
                 "error: {}: the package would hold {} files, and a package holds at most {}; split the course into several\nerror: {}: no package was written",
                 dir.display(),
                 files.len(),
-                crate::inspect::MAX_ENTRIES - 1,
+                crate::zip_limits::MAX_ENTRIES - 1,
                 dir.display()
             )?;
             report.failed = true;

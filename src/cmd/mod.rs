@@ -3,10 +3,14 @@
 
 mod build;
 mod check;
+#[cfg(feature = "validate")]
 mod diff;
+#[cfg(feature = "validate")]
 mod inspect;
 mod new;
+#[cfg(feature = "preview")]
 mod preview;
+#[cfg(feature = "translate")]
 mod translate;
 
 use crate::cli::{Cli, Command};
@@ -40,10 +44,15 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Build(args) => build::run(args, output),
         Command::Check(args) => check::run(args, output),
         Command::New(args) => new::run(args, output),
+        #[cfg(feature = "preview")]
         Command::Preview(args) => preview::run(args),
+        #[cfg(feature = "validate")]
         Command::Diff(args) => diff::run(args, output),
+        #[cfg(feature = "validate")]
         Command::Inspect(args) => inspect::run_inspect(args, output),
+        #[cfg(feature = "validate")]
         Command::Validate(args) => inspect::run_validate(args, output),
+        #[cfg(feature = "translate")]
         Command::Translate(command) => translate::run(command, output),
     }
 }

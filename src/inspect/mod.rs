@@ -7,7 +7,6 @@ pub mod manifest;
 mod rules;
 pub mod xsd;
 mod zipread;
-pub use zipread::{MAX_ENTRIES, MAX_RATIO, SMALL_ENTRY};
 
 use serde::Serialize;
 use std::fmt;

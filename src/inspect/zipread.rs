@@ -3,21 +3,15 @@
 //! megabytes, not the machine.
 
 use super::{Problem, Rule};
+use crate::zip_limits::{MAX_ENTRIES, MAX_RATIO, SMALL_ENTRY};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// More entries than this and the package is refused unread (a 10,000-page course has about
-/// 12,000). Also the most a zip without zip64 can count.
-pub const MAX_ENTRIES: usize = 65_535;
 /// The central directory is read into memory; real packages need well under a megabyte.
 const MAX_CENTRAL_DIRECTORY: u64 = 64 << 20;
 /// Declared uncompressed size beyond which entries are not decompressed to be verified.
 const MAX_TOTAL_SIZE: u64 = 8 << 30;
-/// A deflated entry expanding more than this is treated as a bomb (text deflates ~5–20×).
-pub const MAX_RATIO: u64 = 500;
-/// Entries smaller than this are decompressed whatever their ratio.
-pub const SMALL_ENTRY: u64 = 1 << 20;
 
 /// One entry as the central directory describes it.
 #[derive(Debug, Clone)]
