@@ -205,8 +205,7 @@ fn write_entries(
             Entry::Stored { name, path } => {
                 zip.start_file(name.as_str(), stored_options())
                     .with_context(|| format!("cannot add {name} to the zip"))?;
-                let mut source =
-                    File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let mut source = crate::fs::open(&path)?;
                 loop {
                     if stop.load(Ordering::Relaxed) {
                         bail!("stopped");
@@ -335,8 +334,7 @@ pub fn output_folder(output: &Path) -> Result<&Path> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    crate::fs::create_dir_all(dir)?;
     Ok(dir)
 }
 
@@ -458,14 +456,11 @@ fn plan<'a>(name: &str, content: &'a Content) -> Result<Plan<'a>> {
             if is_compressed_type(name) {
                 return Ok(Plan::Store(path));
             }
-            let size = std::fs::metadata(path)
-                .with_context(|| format!("cannot read {}", path.display()))?
-                .len();
+            let size = crate::fs::metadata(path)?.len();
             if size > SNIFF_IN_MEMORY_LIMIT || starts_like_compressed(path)? {
                 Plan::Store(path)
             } else {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let bytes = crate::fs::read(path)?;
                 Plan::Deflate(Cow::Owned(bytes))
             }
         }
@@ -637,7 +632,7 @@ fn is_compressed_type(name: &str) -> bool {
 /// Recognises compressed formats by their first bytes, for files named oddly.
 fn starts_like_compressed(path: &Path) -> Result<bool> {
     let mut head = [0u8; 12];
-    let mut file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut file = crate::fs::open(path)?;
     let n = read_up_to(&mut file, &mut head)?;
     let head = &head[..n];
     let signatures: &[&[u8]] = &[

@@ -2,6 +2,7 @@
 //! item and SCO identifiers, on which LMSs key learners' progress when a package is updated.
 
 use crate::inspect::{self, Item};
+use anyhow::Context;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -49,7 +50,8 @@ const MAX_PAGES_TOTAL: u64 = 256 << 20;
 
 /// Reads the package at `path`. Problems inspect finds do not stop the comparison.
 pub fn snapshot(path: &Path) -> anyhow::Result<Snapshot> {
-    let report = inspect::inspect(path, inspect::Options::default())?;
+    let report = inspect::inspect(path, inspect::Options::default())
+        .with_context(|| format!("cannot open {}", path.display()))?;
     if report.standard.is_none() {
         anyhow::bail!(
             "{} is not a SCORM package that can be read; run `coursepack validate` on it",
@@ -86,7 +88,7 @@ pub fn snapshot(path: &Path) -> anyhow::Result<Snapshot> {
         walk(&organization.items, &mut snapshot.items);
     }
     snapshot.scos = report.scos.iter().map(|s| s.resource.clone()).collect();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path)?)?;
+    let mut zip = zip::ZipArchive::new(crate::fs::open(path)?)?;
     let mut launch = None;
     let mut page_questions: BTreeMap<String, Vec<(String, Option<u64>)>> = BTreeMap::new();
     for index in 0..zip.len() {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostics;
 #[cfg(feature = "validate")]
 pub mod diff;
+pub mod fs;
 pub mod html_policy;
 pub mod i18n;
 #[cfg(feature = "validate")]

@@ -407,9 +407,7 @@ fn numbered_entries(
 ) -> Result<Vec<(String, bool)>> {
     let dir = root.join(folder);
     let mut entries = Vec::new();
-    for entry in
-        fs::read_dir(&dir).with_context(|| format!("cannot read folder {}", dir.display()))?
-    {
+    for entry in crate::fs::read_dir(&dir)? {
         let entry = entry.with_context(|| format!("cannot read folder {}", dir.display()))?;
         let Ok(name) = entry.file_name().into_string() else {
             let shown = entry.file_name().to_string_lossy().into_owned();
@@ -472,8 +470,7 @@ pub fn read_course_file(
         )
         .with_help("split it, or keep large material in files that pages link to")
     };
-    let metadata =
-        fs::metadata(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let metadata = crate::fs::metadata(&path)?;
     if !metadata.is_file() {
         return Ok(Err(PathProblem::NotAFile.diagnostic(relative, None)));
     }
@@ -481,11 +478,11 @@ pub fn read_course_file(
         return Ok(Err(too_large(metadata.len())));
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    fs::File::open(&path)
-        .and_then(|file| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
-        })
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(crate::fs::open(&path)?, limit + 1),
+        &mut bytes,
+    )
+    .with_context(|| format!("cannot read {}", path.display()))?;
     // The file grew after its size was read.
     if bytes.len() as u64 > limit {
         return Ok(Err(too_large(bytes.len() as u64)));

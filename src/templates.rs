@@ -37,8 +37,7 @@ impl Theme {
                     .strip_prefix(dir)?
                     .to_string_lossy()
                     .replace('\\', "/");
-                let bytes = std::fs::read(entry.path())
-                    .with_context(|| format!("cannot read template {}", entry.path().display()))?;
+                let bytes = crate::fs::read(entry.path())?;
                 files.insert(name, Cow::Owned(bytes));
             }
         }

@@ -2,13 +2,13 @@
 
 use super::Output;
 use crate::cli::NewArgs;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::process::ExitCode;
 
 pub fn run(args: &NewArgs, output: Output) -> Result<ExitCode> {
     let dir = &args.dir;
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+    if dir.exists() && crate::fs::has_entries(dir)? {
         bail!(
             "{} already exists and is not empty; choose a new folder name",
             dir.display()
@@ -53,8 +53,7 @@ pub fn run(args: &NewArgs, output: Output) -> Result<ExitCode> {
     context.insert("language", &args.language);
     for (name, bytes) in crate::templates::scaffold() {
         let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().expect("scaffold files live in the course"))
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::fs::create_dir_all(path.parent().expect("scaffold files live in the course"))?;
         let content = if name.ends_with(".md") || name.ends_with(".toml") {
             let text = std::str::from_utf8(bytes).expect("scaffold sources are UTF-8");
             tera.render_str(text, &context)
@@ -63,14 +62,12 @@ pub fn run(args: &NewArgs, output: Output) -> Result<ExitCode> {
         } else {
             bytes.to_vec()
         };
-        std::fs::write(&path, content)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        crate::fs::write(&path, content)?;
     }
     // The course starts with its lock, empty: each page and question gets its slot at the
     // first build, and `check` has nothing to warn about.
     let lock = dir.join(crate::slots::LOCK_FILE);
-    std::fs::write(&lock, crate::slots::Slots::assign(None, [], []).to_lock())
-        .with_context(|| format!("cannot write {}", lock.display()))?;
+    crate::fs::write(&lock, crate::slots::Slots::assign(None, [], []).to_lock())?;
     if !output.quiet {
         let shown = dir.display();
         println!("{shown}: new course \"{title}\"");

@@ -78,7 +78,7 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| sibling(&course.root, &translated.language));
-    if target.exists() && !args.force && std::fs::read_dir(&target)?.next().is_some() {
+    if target.exists() && !args.force && crate::fs::has_entries(&target)? {
         bail!("{} exists; pass --force to replace it", target.display());
     }
     for diagnostic in &translated.diagnostics {
@@ -116,11 +116,9 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     if target.exists() {
-        std::fs::remove_dir_all(&target)
-            .with_context(|| format!("cannot replace {}", target.display()))?;
+        crate::fs::remove_dir_all(&target)?;
     }
-    std::fs::rename(staging.keep(), &target)
-        .with_context(|| format!("cannot write {}", target.display()))?;
+    crate::fs::rename(&staging.keep(), &target)?;
     if !output.quiet {
         println!(
             "{}: {} of {} translated into `{}`",
@@ -154,20 +152,20 @@ fn copy_course(from: &Path, to: &Path, changed_files: &[(String, String)]) -> Re
         let key = relative.to_string_lossy().replace('\\', "/");
         let destination = to.join(relative);
         if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&destination)?;
+            crate::fs::create_dir_all(&destination)?;
         } else if let Some(text) = changed.get(key.as_str()) {
-            std::fs::write(&destination, text)?;
+            crate::fs::write(&destination, text)?;
         } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &destination)?;
+            crate::fs::copy(entry.path(), &destination)?;
         } else if let Ok(path) = crate::load::resolve_in_course(from, &key) {
             // A symbolic link inside the course: its file, as the build would package it.
-            std::fs::copy(path, &destination)?;
+            crate::fs::copy(&path, &destination)?;
         }
     }
     for (path, text) in changed_files {
         let destination = to.join(path);
         if !destination.exists() {
-            std::fs::write(destination, text)?;
+            crate::fs::write(&destination, text)?;
         }
     }
     Ok(())

@@ -42,10 +42,7 @@ pub fn read_po(path: &std::path::Path) -> anyhow::Result<PoFile> {
     use anyhow::Context as _;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(
-        &mut std::io::Read::take(
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
-            MAX_PO_BYTES + 1,
-        ),
+        &mut std::io::Read::take(crate::fs::open(path)?, MAX_PO_BYTES + 1),
         &mut bytes,
     )
     .with_context(|| format!("cannot read {}", path.display()))?;
