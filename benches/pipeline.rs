@@ -47,8 +47,10 @@ fn stages(c: &mut Criterion) {
     group.bench_function("load and render", |b| {
         b.iter(|| coursepack::prepare(&course, None).unwrap());
     });
-    let (prepared, _) = coursepack::prepare(&course, None).unwrap();
-    let prepared = prepared.expect("the corpus has no errors");
+    let coursepack::Outcome::Ready(prepared, _) = coursepack::prepare(&course, None).unwrap()
+    else {
+        panic!("the corpus has no errors");
+    };
     let options = PackageOptions {
         standard: Standard::Scorm12,
         sco_per_module: false,
@@ -73,11 +75,12 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             edits += 1;
             std::fs::write(&page, format!("{original}\nEdit {edits}.\n")).unwrap();
-            let (prepared, _) = coursepack::prepare_cached(&course, None, Some(&cache)).unwrap();
-            prepared
-                .unwrap()
-                .package_cached(options, Some(&cache))
-                .unwrap()
+            let coursepack::Outcome::Ready(prepared, _) =
+                coursepack::prepare_cached(&course, None, Some(&cache)).unwrap()
+            else {
+                panic!("the corpus has no errors");
+            };
+            prepared.package_cached(options, Some(&cache)).unwrap()
         })
     });
     std::fs::write(&page, original).unwrap();

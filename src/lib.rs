@@ -51,9 +51,24 @@ pub struct Prepared {
     pub rendered: RenderedCourse,
 }
 
-/// Loads and renders the course at `dir`, collecting every author-facing problem. The course
-/// comes back only when there are no errors.
-pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<(Option<Prepared>, Diagnostics)> {
+/// What a course gives its author at a stage: the course, ready for the next stage, with its
+/// warnings; or the problems that stop it, at least one of them an error. `Err` is kept for
+/// the tool's own failures (an unreadable folder, a broken theme).
+pub enum Outcome<T> {
+    Ready(T, Diagnostics),
+    Stopped(Diagnostics),
+}
+
+impl<T> Outcome<T> {
+    pub fn diagnostics(&self) -> &Diagnostics {
+        match self {
+            Outcome::Ready(_, diagnostics) | Outcome::Stopped(diagnostics) => diagnostics,
+        }
+    }
+}
+
+/// Loads and renders the course at `dir`, collecting every author-facing problem.
+pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<Outcome<Prepared>> {
     prepare_cached(dir, templates, None)
 }
 
@@ -83,10 +98,11 @@ pub fn prepare_cached(
     dir: &Path,
     templates: Option<&Path>,
     cache: Option<&Cache>,
-) -> Result<(Option<Prepared>, Diagnostics)> {
-    let (checked, diagnostics) = check_cached(dir, templates, cache)?;
-    let prepared = checked.map(|checked| checked.render(cache)).transpose()?;
-    Ok((prepared, diagnostics))
+) -> Result<Outcome<Prepared>> {
+    Ok(match check_cached(dir, templates, cache)? {
+        Outcome::Ready(checked, diagnostics) => Outcome::Ready(checked.render(cache)?, diagnostics),
+        Outcome::Stopped(diagnostics) => Outcome::Stopped(diagnostics),
+    })
 }
 
 /// A course loaded, its Markdown rendered and every page checked, with its theme compiled:
@@ -99,9 +115,9 @@ pub struct Checked {
     pub pages: render::CheckedCourse,
 }
 
-/// Loads and checks the course at `dir`, collecting every author-facing problem; the course
-/// comes back only when there are no errors. [`Checked::render`] finishes the work.
-pub fn check(dir: &Path, templates: Option<&Path>) -> Result<(Option<Checked>, Diagnostics)> {
+/// Loads and checks the course at `dir`, collecting every author-facing problem.
+/// [`Checked::render`] finishes the work.
+pub fn check(dir: &Path, templates: Option<&Path>) -> Result<Outcome<Checked>> {
     check_cached(dir, templates, None)
 }
 
@@ -109,7 +125,7 @@ fn check_cached(
     dir: &Path,
     templates: Option<&Path>,
     cache: Option<&Cache>,
-) -> Result<(Option<Checked>, Diagnostics)> {
+) -> Result<Outcome<Checked>> {
     let mut diagnostics = Diagnostics::default();
     let render_cache = cache.map(|c| &c.render);
     // The theme's templates compile (several milliseconds of parsing) while the course loads
@@ -127,17 +143,15 @@ fn check_cached(
     diagnostics.extend(templates_problem);
     let pages = render::check_course(&course, bodies, &mut diagnostics)?;
     if diagnostics.has_errors() {
-        return Ok((None, diagnostics));
+        return Ok(Outcome::Stopped(diagnostics));
     }
-    Ok((
-        Some(Checked {
-            course,
-            theme,
-            tera,
-            pages,
-        }),
-        diagnostics,
-    ))
+    let checked = Checked {
+        course,
+        theme,
+        tera,
+        pages,
+    };
+    Ok(Outcome::Ready(checked, diagnostics))
 }
 
 impl Checked {

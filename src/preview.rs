@@ -121,14 +121,15 @@ fn build(
     cache: &crate::Cache,
     standard: Standard,
 ) -> Result<(Arc<crate::Prepared>, Arc<PackageFiles>), String> {
-    let (prepared, diagnostics) = crate::prepare_cached(course, templates, Some(cache))
+    let outcome = crate::prepare_cached(course, templates, Some(cache))
         .map_err(|err| format!("error: {err:#}"))?;
-    let problems: Vec<String> = diagnostics
+    let problems: Vec<String> = outcome
+        .diagnostics()
         .sorted()
         .iter()
         .map(|d| d.display_in(course))
         .collect();
-    let Some(prepared) = prepared else {
+    let crate::Outcome::Ready(prepared, _) = outcome else {
         return Err(problems.join("\n"));
     };
     for warning in &problems {

@@ -165,8 +165,9 @@ fn build_course(
 ) -> Result<Report> {
     let started = Instant::now();
     let mut report = Report::default();
-    let (checked, diagnostics) = crate::check(dir, args.source.templates.as_deref())?;
-    let (problems, failed) = output.report(dir, &diagnostics, args.source.deny_warnings);
+    let outcome = crate::check(dir, args.source.templates.as_deref())?;
+    let diagnostics = outcome.diagnostics();
+    let (problems, failed) = output.report(dir, diagnostics, args.source.deny_warnings);
     report.stderr.push_str(&problems);
     report.json = serde_json::json!({
         "course": dir.display().to_string(),
@@ -176,16 +177,18 @@ fn build_course(
         "diagnostics": diagnostics.sorted().iter().map(|d| d.json_in(dir)).collect::<Vec<_>>(),
         "packages": [],
     });
-    if failed {
-        writeln!(
-            report.stderr,
-            "error: {}: no package was written",
-            dir.display()
-        )?;
-        report.failed = true;
-        return Ok(report);
-    }
-    let checked = checked.expect("a course without errors is checked");
+    let checked = match outcome {
+        crate::Outcome::Ready(checked, _) if !failed => checked,
+        _ => {
+            writeln!(
+                report.stderr,
+                "error: {}: no package was written",
+                dir.display()
+            )?;
+            report.failed = true;
+            return Ok(report);
+        }
+    };
     let config = &checked.course.config;
     let standards = standards_of(args, config);
     let sco_per_module = args.sco_per_module || config.package.sco_per_module;

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let (prepared, diagnostics) = crate::prepare(&args.course, args.source.templates.as_deref())?;
+    let outcome = crate::prepare(&args.course, args.source.templates.as_deref())?;
+    let diagnostics = outcome.diagnostics();
     output.verbose(|| {
         format!(
             "{}: loaded and rendered in {:.2?}",
@@ -16,7 +17,7 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
             started.elapsed()
         )
     });
-    let (problems, failed) = output.report(&args.course, &diagnostics, args.source.deny_warnings);
+    let (problems, failed) = output.report(&args.course, diagnostics, args.source.deny_warnings);
     let json = |pages: usize, modules: usize| {
         serde_json::json!({
             "course": args.course.display().to_string(),
@@ -28,15 +29,17 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
             "diagnostics": diagnostics.sorted().iter().map(|d| d.json_in(&args.course)).collect::<Vec<_>>(),
         })
     };
-    if failed {
-        if args.json {
-            println!("{:#}", json(0, 0));
-        } else {
-            eprint!("{problems}");
+    let prepared = match &outcome {
+        crate::Outcome::Ready(prepared, _) if !failed => prepared,
+        _ => {
+            if args.json {
+                println!("{:#}", json(0, 0));
+            } else {
+                eprint!("{problems}");
+            }
+            return Ok(ExitCode::FAILURE);
         }
-        return Ok(ExitCode::FAILURE);
-    }
-    let prepared = prepared.expect("a course without errors is prepared");
+    };
     // Lay out every configured package in memory too, so template and manifest problems
     // surface here rather than at build time.
     for &standard in &prepared.course.config.package.standards {

@@ -34,18 +34,20 @@ fn package_of(path: &Path, args: &DiffArgs, scratch: &Path) -> Result<PathBuf> {
     if !path.is_dir() {
         return Ok(path.to_path_buf());
     }
-    let (prepared, diagnostics) = crate::prepare(path, None)?;
-    let Some(prepared) = prepared else {
-        let problems: Vec<String> = diagnostics
-            .sorted()
-            .iter()
-            .map(|d| d.display_in(path).to_string())
-            .collect();
-        bail!(
-            "{} does not build:\n{}",
-            path.display(),
-            problems.join("\n")
-        );
+    let prepared = match crate::prepare(path, None)? {
+        crate::Outcome::Ready(prepared, _) => prepared,
+        crate::Outcome::Stopped(diagnostics) => {
+            let problems: Vec<String> = diagnostics
+                .sorted()
+                .iter()
+                .map(|d| d.display_in(path).to_string())
+                .collect();
+            bail!(
+                "{} does not build:\n{}",
+                path.display(),
+                problems.join("\n")
+            );
+        }
     };
     let config = &prepared.course.config.package;
     let options = PackageOptions {

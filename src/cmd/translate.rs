@@ -16,17 +16,19 @@ pub fn run(command: &TranslateCommand, output: Output) -> Result<ExitCode> {
 
 /// The course, checked: texts are only handed out from a course that builds.
 fn load(course: &Path, output: Output) -> Result<Option<crate::model::Course>> {
-    let (prepared, diagnostics) = crate::prepare(course, None)?;
-    let (problems, failed) = output.report(course, &diagnostics, false);
-    if failed {
-        eprint!("{problems}");
-        eprintln!(
-            "error: {}: fix the course before translating it",
-            course.display()
-        );
-        return Ok(None);
+    let outcome = crate::prepare(course, None)?;
+    let (problems, failed) = output.report(course, outcome.diagnostics(), false);
+    match outcome {
+        crate::Outcome::Ready(prepared, _) if !failed => Ok(Some(prepared.course)),
+        _ => {
+            eprint!("{problems}");
+            eprintln!(
+                "error: {}: fix the course before translating it",
+                course.display()
+            );
+            Ok(None)
+        }
     }
-    Ok(prepared.map(|p| p.course))
 }
 
 fn export(args: &TranslateExportArgs, output: Output) -> Result<ExitCode> {
@@ -99,8 +101,8 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
     // translation never leaves a half-written course behind.
     let staging = crate::archive::temporary_folder(&target)?;
     copy_course(&course.root, staging.path(), &translated.files)?;
-    let (_, diagnostics) = crate::prepare(staging.path(), None)?;
-    let (problems, failed) = output.report(&target, &diagnostics, false);
+    let outcome = crate::prepare(staging.path(), None)?;
+    let (problems, failed) = output.report(&target, outcome.diagnostics(), false);
     if failed {
         eprint!(
             "{}",

@@ -227,8 +227,11 @@ fn cached_rebuilds_equal_fresh_builds() {
     let course = renamed_copy(dir.path(), "unchanged", "unchanged");
     let cache = coursepack::Cache::default();
     let package = |cache: Option<&coursepack::Cache>| {
-        let (prepared, _) = coursepack::prepare_cached(&course, None, cache).unwrap();
-        let prepared = prepared.expect("the sample course builds");
+        let coursepack::Outcome::Ready(prepared, _) =
+            coursepack::prepare_cached(&course, None, cache).unwrap()
+        else {
+            panic!("the sample course builds");
+        };
         let options = PackageOptions {
             standard: Standard::Scorm2004,
             sco_per_module: false,
