@@ -257,3 +257,107 @@ fn scos<'a>(
         .collect();
     (scos, shared)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Outcome, Prepared};
+
+    /// A two-module course with an image, a carried HTML file and a quiz, prepared.
+    fn prepared(dir: &std::path::Path) -> Prepared {
+        let files = [
+            (
+                "course.toml",
+                "[course]\nid = \"units\"\ntitle = \"Units\"\nversion = \"1\"\nlanguage = \"en\"\n",
+            ),
+            (
+                "01-intro/01-welcome.md",
+                "# Welcome\n\n![Map](map.png)\n\n[Simulation](sim.html)\n",
+            ),
+            ("01-intro/map.png", "\u{89}PNG not really"),
+            (
+                "01-intro/sim.html",
+                "<!doctype html><title>Sim</title><p>Go</p>",
+            ),
+            (
+                "02-check/01-quiz.md",
+                "# Quiz\n\n```quiz\n? Right?\n- [x] yes\n- [ ] no\n```\n",
+            ),
+        ];
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        match crate::prepare(dir, None).unwrap() {
+            Outcome::Ready(prepared, _) => prepared,
+            Outcome::Stopped(problems) => panic!("{:?}", problems.sorted()),
+        }
+    }
+
+    fn layout(prepared: &Prepared, standard: Standard, sco_per_module: bool) -> PackageFiles {
+        prepared
+            .package(PackageOptions {
+                standard,
+                sco_per_module,
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn checked_markup_is_carried_as_checked_and_media_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = layout(&prepared(dir.path()), Standard::Scorm12, false);
+        let carried = |suffix: &str| {
+            files
+                .iter()
+                .find(|(name, _)| name.ends_with(suffix))
+                .unwrap_or_else(|| panic!("{suffix} in {:?}", files.keys()))
+                .1
+        };
+        assert!(
+            matches!(carried("sim.html"), Content::Bytes(bytes) if bytes.starts_with(b"<!doctype html>"))
+        );
+        assert!(
+            matches!(carried("map.png"), Content::File(path) if path.ends_with("01-intro/map.png"))
+        );
+    }
+
+    #[test]
+    fn every_standard_has_its_launch_page_and_only_scorm_a_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let prepared = prepared(dir.path());
+        for standard in [Standard::Scorm12, Standard::Scorm2004, Standard::Web] {
+            let files = layout(&prepared, standard, false);
+            assert!(files.contains_key(LAUNCH_PAGE), "{standard:?}");
+            assert_eq!(
+                files.contains_key(MANIFEST),
+                standard != Standard::Web,
+                "{standard:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_sco_per_module_gives_one_item_and_resource_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let prepared = prepared(dir.path());
+        let manifest = |sco_per_module| match &layout(&prepared, Standard::Scorm12, sco_per_module)
+            [MANIFEST]
+        {
+            Content::Bytes(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
+            Content::File(_) => panic!("the manifest is written, not carried"),
+        };
+        let scos = |xml: &str| xml.matches("adlcp:scormtype=\"sco\"").count();
+        assert_eq!(scos(&manifest(false)), 1);
+        let per_module = manifest(true);
+        assert_eq!(scos(&per_module), 2);
+        // Both SCOs launch the one page, which shows the module its parameters name.
+        for module in ["intro", "check"] {
+            assert!(
+                per_module.contains(&format!("parameters=\"?module={module}\"")),
+                "{per_module}"
+            );
+        }
+    }
+}

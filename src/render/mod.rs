@@ -792,3 +792,76 @@ struct RuntimePage<'a> {
     /// `page`, `assessment` or `survey`.
     kind: &'a str,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course(pages: &[(&str, &str)]) -> (tempfile::TempDir, Course) {
+        let dir = tempfile::tempdir().unwrap();
+        let toml =
+            "[course]\nid = \"units\"\ntitle = \"Units\"\nversion = \"1\"\nlanguage = \"en\"\n";
+        for (name, text) in [("course.toml", toml)].iter().chain(pages) {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut diagnostics = Diagnostics::default();
+        let course = crate::load::load_course(dir.path(), &mut diagnostics).unwrap();
+        assert!(!diagnostics.has_errors(), "{:?}", diagnostics.sorted());
+        (dir, course)
+    }
+
+    #[test]
+    fn script_json_cannot_end_or_confuse_its_script_element() {
+        let text = "</script><!--<script>alert(1)";
+        let json = script_json(&text).unwrap();
+        assert!(!json.contains('<'), "{json}");
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), text);
+    }
+
+    #[test]
+    fn a_link_to_a_missing_heading_is_reported_at_its_line() {
+        let (_dir, course) = course(&[
+            ("01-a/01-one.md", "# One\n\nSee [two](02-two.md#nowhere).\n"),
+            ("01-a/02-two.md", "# Two\n\n## Somewhere\n"),
+        ]);
+        let mut diagnostics = Diagnostics::default();
+        let bodies = render_bodies(&course, None);
+        check_course(&course, bodies, &mut diagnostics).unwrap();
+        let found: Vec<_> = diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.display_in(&course.root))
+            .collect();
+        assert!(
+            found
+                .iter()
+                .any(|d| d.contains("01-one.md:3:") && d.contains("nowhere")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn pages_are_wrapped_in_the_theme_and_the_launch_key_follows_its_inputs() {
+        let (_dir, course) = course(&[
+            ("01-a/01-one.md", "# One & only\n\nHello.\n"),
+            ("01-a/02-two.md", "# Two\n\nBye.\n"),
+        ]);
+        let theme = crate::templates::Theme::load(&[]).unwrap();
+        let tera = theme.tera().unwrap();
+        let render = |course: &Course| {
+            let mut diagnostics = Diagnostics::default();
+            let bodies = render_bodies(course, None);
+            let checked = check_course(course, bodies, &mut diagnostics).unwrap();
+            render_course(course, checked, &tera, None).unwrap()
+        };
+        let rendered = render(&course);
+        let html = String::from_utf8(rendered.pages[0].html.to_vec()).unwrap();
+        assert!(html.contains("One &amp; only"), "{html}");
+        assert!(html.contains("<p>Hello.</p>"), "{html}");
+        let key = |standard| launch_key(&course, &rendered, standard);
+        assert_eq!(key(Standard::Scorm12), key(Standard::Scorm12));
+        assert_ne!(key(Standard::Scorm12), key(Standard::Scorm2004));
+    }
+}
