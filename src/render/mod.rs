@@ -175,12 +175,6 @@ pub fn check_course(
         titles.push(title);
     }
     files.extend(include_files(course, diagnostics)?);
-    check_package_paths(course, &files, diagnostics);
-    let checked_markup = if course.config.package.allow_scripts {
-        CheckedMarkup::new()
-    } else {
-        check_carried_markup(course, &files, diagnostics)?
-    };
     if let Some(logo) = &course.config.theme.logo {
         let reference = logo.get_ref();
         let resolved = crate::load::normalize(reference)
@@ -196,6 +190,12 @@ pub fn check_course(
             )),
         }
     }
+    check_package_paths(course, &files, diagnostics);
+    let checked_markup = if course.config.package.allow_scripts {
+        CheckedMarkup::new()
+    } else {
+        check_carried_markup(course, &files, diagnostics)?
+    };
     Ok(CheckedCourse {
         bodies,
         titles,
@@ -206,9 +206,10 @@ pub fn check_course(
     })
 }
 
-/// Files the package carries as they are but a browser runs as documents: linked or framed
-/// from a page, an HTML, SVG or XML file (or a style sheet such a file uses) runs with the
-/// LMS's origin. They pass the HTML policy's check unchanged, or the build stops.
+/// Files the package carries as they are but a browser runs as documents: opened from the
+/// package (a link, a frame, the theme's logo), an HTML, SVG or XML file (or a style sheet
+/// such a file uses) runs with the LMS's origin. They pass the HTML policy's check unchanged,
+/// or the build stops.
 fn check_carried_markup(
     course: &Course,
     files: &BTreeSet<String>,
@@ -263,7 +264,7 @@ fn check_carried_markup(
         for (offset, message) in refusals {
             diagnostics.push(
                 Diagnostic::error(relative, Some(lines.position(offset)), message).with_help(
-                    "a page links or frames this file, so it runs in the learner's LMS session: remove what runs script or loads from outside, or set `allow_scripts = true` under [package] in course.toml if every author of the course is trusted",
+                    "the package carries this file, and opened from it, it runs in the learner's LMS session: remove what runs script or loads from outside, or set `allow_scripts = true` under [package] in course.toml if every author of the course is trusted",
                 ),
             );
         }

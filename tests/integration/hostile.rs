@@ -788,7 +788,9 @@ fn harmless_markup_outside_the_allowlist_is_left_out_with_a_warning() {
 #[test]
 fn carried_html_svg_and_css_files_that_run_script_are_refused_at_their_line() {
     let page = "# Welcome\n\n[Open the simulation](sim/index.html)\n\n![Map of risks](map.svg)\n";
-    let toml = format!("{MINIMAL_TOML}[package]\ninclude = [\"01-intro/sim/*.css\"]\n");
+    let toml = format!(
+        "{MINIMAL_TOML}[theme]\nlogo = \"logo.svg\"\n[package]\ninclude = [\"01-intro/sim/*.css\"]\n"
+    );
     let course = TempCourse::new(&[
         ("course.toml", &toml),
         ("01-intro/01-welcome.md", page),
@@ -804,6 +806,10 @@ fn carried_html_svg_and_css_files_that_run_script_are_refused_at_their_line() {
             "01-intro/map.svg",
             "<svg xmlns=\"http://www.w3.org/2000/svg\"\n     onload=\"alert(1)\"><circle r=\"4\"/></svg>\n",
         ),
+        (
+            "logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<script>alert(2)</script></svg>\n",
+        ),
     ]);
     let (code, shown) = check_within(&course, Duration::from_secs(10));
     assert_eq!(code, Some(1), "{shown}");
@@ -811,6 +817,7 @@ fn carried_html_svg_and_css_files_that_run_script_are_refused_at_their_line() {
         "COURSE/01-intro/sim/index.html:4:1: error: `<script>` runs or embeds active content",
         "COURSE/01-intro/sim/look.css:3:15: error: a CSS `url(…)` outside the package in a style sheet",
         "COURSE/01-intro/map.svg:1:1: error: event handler `onload` on `<svg>` runs script",
+        "COURSE/logo.svg:2:1: error: `<script>` runs or embeds active content",
     ] {
         assert!(shown.contains(at), "missing {at} in:\n{shown}");
     }
