@@ -2,7 +2,8 @@
 //! 20 MiB of media): load + render, package layout, and the zip writer. `benches/compare.py`
 //! measures whole builds against other tools.
 
-use coursepack::package::{PackageOptions, Standard};
+use coursepack::package::PackageOptions;
+use coursepack::standard::Standard;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! The command line, as clap derive types only; `cmd` carries each subcommand out.
 
-use crate::package::Standard;
+use crate::standard::Standard;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 //! are errors that name the key and its line), then validated into the settings the build uses.
 
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
-use crate::package::Standard;
+use crate::standard::Standard;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
@@ -248,7 +248,7 @@ pub fn parse_course_config(text: &str) -> Result<CourseConfig, Vec<Diagnostic>> 
 
 fn validate(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
     let index = LineIndex::new(text, 0);
-    let mut problems = crate::i18n::check_overrides(config, text);
+    let mut problems = Vec::new();
     let mut check = |value: &Spanned<String>, ok: bool, message: String, help: &str| {
         if !ok {
             let at = index.position(value.span().start);

@@ -29,6 +29,7 @@ pub mod quiz;
 pub mod render;
 pub mod slots;
 pub mod slug;
+pub mod standard;
 pub mod templates;
 #[cfg(feature = "translate")]
 pub mod translate;

@@ -77,6 +77,7 @@ pub fn load_course_cached(
         .canonicalize()
         .with_context(|| format!("cannot open {}", dir.display()))?;
     let (config, config_text) = load_config(&root, diagnostics)?;
+    diagnostics.extend(crate::i18n::check_overrides(&config, &config_text));
     let (strings, untranslated) = crate::i18n::ui_strings(&config, &config_text);
     diagnostics.extend(untranslated);
     diagnostics.extend(config::course_warnings(&config, &config_text));

@@ -30,6 +30,19 @@ pub fn parser(text: &str) -> Parser<'_> {
     Parser::new_ext(text, options)
 }
 
+/// A transcript's Markdown as HTML. Raw HTML in it is shown as text: a transcript is words.
+fn transcript_html(markdown: &str) -> String {
+    let events = parser(markdown).map(|event| match event {
+        pulldown_cmark::Event::Html(html) | pulldown_cmark::Event::InlineHtml(html) => {
+            pulldown_cmark::Event::Text(html)
+        }
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
 /// What links can point at: the course folder and its pages.
 pub struct LinkTargets<'a> {
     pub root: &'a Path,
@@ -255,7 +268,7 @@ impl<'a> PagePass<'a> {
         source_url: &str,
         offset: usize,
     ) {
-        use crate::media::{MediaKind, Track, find_sidecars, player_html, transcript_html};
+        use crate::media::{MediaKind, Track, find_sidecars, player_html};
         let label = heading_text(&events[1..]);
         let path = split_suffix(source_url).0;
         let decoded = decode_path(path);

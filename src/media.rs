@@ -131,19 +131,6 @@ pub fn player_html(
     html
 }
 
-/// A transcript's Markdown as HTML. Raw HTML in it is shown as text: a transcript is words.
-pub fn transcript_html(markdown: &str) -> String {
-    let events = crate::markdown::parser(markdown).map(|event| match event {
-        pulldown_cmark::Event::Html(html) | pulldown_cmark::Event::InlineHtml(html) => {
-            pulldown_cmark::Event::Text(html)
-        }
-        other => other,
-    });
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
-    html
-}
-
 /// What a caption track is called in the player's menu: the language's own name.
 fn language_name(language: &str) -> &str {
     match primary_subtag(language).as_str() {

@@ -4,7 +4,8 @@
 //! open page reloads. A build error is shown over the last good version, which stays usable.
 
 use crate::lock;
-use crate::package::{Content, PackageFiles, PackageOptions, Standard};
+use crate::package::{Content, PackageFiles, PackageOptions};
+use crate::standard::Standard;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::io::Read;

@@ -3,9 +3,10 @@
 //! keeps learners' tracking when a package is replaced), and a `<file>` for every file.
 
 use super::xml::{XmlResult, XmlWriter};
-use super::{LAUNCH_PAGE, PackageFiles, Sco, Standard, scorm12, scorm2004, scos};
+use super::{LAUNCH_PAGE, PackageFiles, Sco, scorm12, scorm2004, scos};
 use crate::config::Completion;
 use crate::model::Course;
+use crate::standard::Standard;
 use anyhow::{Result, bail};
 
 pub fn manifest(

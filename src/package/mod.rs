@@ -12,46 +12,12 @@ use crate::model::{Course, file_href};
 use crate::render::{
     CheckedMarkup, RenderedCourse, hash_of, launch_context, launch_key, render_launch,
 };
+use crate::standard::Standard;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tera::Tera;
-
-/// The package formats coursepack writes.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    serde::Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Standard {
-    /// SCORM 1.2: what Moodle and most LMSs support best.
-    #[default]
-    Scorm12,
-    /// SCORM 2004 4th Edition.
-    Scorm2004,
-    /// A plain offline website; progress kept in the browser.
-    Web,
-}
-
-impl Standard {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Standard::Scorm12 => "scorm12",
-            Standard::Scorm2004 => "scorm2004",
-            Standard::Web => "web",
-        }
-    }
-}
 
 /// One file of a package.
 #[derive(Debug, Clone)]

@@ -222,7 +222,8 @@ fn build_and_check_speak_json_for_pipelines() {
 /// menu changes) and after a new page (the manifest changes).
 #[test]
 fn cached_rebuilds_equal_fresh_builds() {
-    use coursepack::package::{Content, PackageOptions, Standard};
+    use coursepack::package::{Content, PackageOptions};
+    use coursepack::standard::Standard;
     let dir = tempfile::tempdir().unwrap();
     let course = renamed_copy(dir.path(), "unchanged", "unchanged");
     let cache = coursepack::Cache::default();
