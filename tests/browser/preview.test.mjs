@@ -139,14 +139,27 @@ test('preview: other host names, requests without the page\'s token and files sw
     const allowed = await ask(preview.origin, '/__preview/learner?standard=scorm12', { method: 'POST', headers: { 'X-Coursepack-Token': token }, body: '{"cmi":{}}' });
     assert.equal(allowed.status, 204);
 
-    // A served file swapped for a link to a file outside the course is no longer served.
-    const logo = '/course/scorm12/files/media/logo.svg';
-    assert.equal((await ask(preview.origin, logo)).status, 200);
-    rmSync(join(course, 'media', 'logo.svg'));
-    symlinkSync(join(dir, 'secret.txt'), join(course, 'media', 'logo.svg'));
-    const swapped = await ask(preview.origin, logo);
+    // A course file swapped for a link to a file outside the course is no longer served: files
+    // are read through the course gate at each request.
+    const handout = '/course/scorm12/files/media/handouts/summary.txt';
+    assert.equal((await ask(preview.origin, handout)).status, 200);
+    rmSync(join(course, 'media', 'handouts', 'summary.txt'));
+    symlinkSync(join(dir, 'secret.txt'), join(course, 'media', 'handouts', 'summary.txt'));
+    const swapped = await ask(preview.origin, handout);
     assert.equal(swapped.status, 404);
     assert.doesNotMatch(swapped.text, /outside the course/);
+
+    // Carried markup (SVG, HTML, CSS) is served as the bytes the HTML policy checked in the
+    // last good build, never as what a link put in its place.
+    const logo = '/course/scorm12/files/media/logo.svg';
+    const checked = await ask(preview.origin, logo);
+    assert.equal(checked.status, 200);
+    assert.match(checked.text, /<svg/);
+    rmSync(join(course, 'media', 'logo.svg'));
+    symlinkSync(join(dir, 'secret.txt'), join(course, 'media', 'logo.svg'));
+    const kept = await ask(preview.origin, logo);
+    assert.equal(kept.status, 200);
+    assert.equal(kept.text, checked.text);
   } finally {
     preview.child.kill();
   }
