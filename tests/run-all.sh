@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test of coursepack, installing first what the tests need on a fresh Debian
-# machine: Chromium (browser tests), xmllint (schema validation), msgfmt (PO files), Node.js and the npm
-# packages of tests/browser (scorm-again as the LMS, playwright-core to drive Chromium), and
-# PHP 8.2 with Moodle's extensions and PostgreSQL 15 (the Moodle suite, tests/moodle/).
+# Runs every test of coursepack, installing first what it builds with (libxml2's headers,
+# pkg-config, libclang) and what the tests need on a fresh Debian machine: Chromium (browser
+# tests), xmllint (schema validation), msgfmt (PO files), Node.js and the npm packages of
+# tests/browser (scorm-again as the LMS, playwright-core to drive Chromium), and PHP 8.2 with
+# Moodle's extensions and PostgreSQL 15 (the Moodle suite, tests/moodle/).
 # Under CI=true every test that needs a tool fails instead of skipping when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
+# What coursepack builds with: the system's libxml2 and libclang for its bindings.
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
+ldconfig -p | grep -q 'libclang[-.0-9]*\.so' || missing+=(libclang-dev)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
 command -v msgfmt >/dev/null || missing+=(gettext)

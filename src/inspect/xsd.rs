@@ -2,18 +2,18 @@
 //! (`schemas/`: ADL's SCORM 1.2 set — IMS CP 1.1.2, ADL CP, IMS MD 1.2.1 — and ADL's SCORM 2004
 //! 4th Edition set — IMS CP 1.1.4, ADL CP/SEQ/NAV, IMS SS 1.0, IEEE LOM — unedited).
 //!
-//! libxml2 (built from source into the binary) is the one complete XSD 1.0 validator
-//! available to Rust; no pure-Rust validator compiles the IMS/ADL schemas. It only sees a
-//! manifest that our own reader has already found well-formed, at most 16 MiB and free of
-//! DTDs (so no entity expansion and no external entities), with network access switched off.
+//! libxml2 is the one complete XSD 1.0 validator available to Rust; no pure-Rust validator
+//! compiles the IMS/ADL schemas. It is the system's own, kept patched by the distribution,
+//! through the maintained `libxml` binding. Each schema set is compiled once per process. The
+//! validator only sees a manifest that our own reader has already found well-formed, at most
+//! 16 MiB and free of DTDs (so no entity expansion and no external entities), and nothing it
+//! loads may come from the network: the schemas import each other from the carried files.
 #![allow(unsafe_code)]
 
-use std::ffi::{CStr, CString, c_char, c_int, c_void};
-use std::path::Path;
+use libxml::error::{StructuredError, XmlErrorLevel};
+use libxml::parser::{Parser, ParserOptions};
+use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
 use std::sync::Mutex;
-use xml2_sys as ffi;
-// libxml2 is built with zlib support; this links the static zlib it calls.
-use libz_sys as _;
 
 /// Schema file name → bytes, for one standard's folder.
 type SchemaSet = &'static [(&'static str, &'static [u8])];
@@ -74,18 +74,54 @@ pub struct Violation {
     pub message: String,
 }
 
-/// libxml2 keeps global state (error handlers, entity loader): one validation at a time.
-static LIBXML: Mutex<()> = Mutex::new(());
+/// A schema set compiled into a validator, or why it could not be.
+type Compiled = Result<Validator, String>;
+
+/// A compiled schema set and its validation context.
+struct Validator(SchemaValidationContext);
+
+// SAFETY: a libxml2 schema and its validation context belong to no thread; the mutex they
+// live behind lets one thread at a time use them, and libxml2's global state (the entity
+// loader) is set before any of them is made.
+unsafe impl Send for Validator {}
+
+/// Each family's validator, compiled on first use.
+static VALIDATORS: Mutex<[Option<Compiled>; 2]> = Mutex::new([None, None]);
 
 /// Validates `manifest` against the schemas of `family`. `Err` means the validator itself
 /// could not run (schemas unwritable or not compiling), not that the manifest is invalid.
 pub fn validate(manifest: &[u8], family: SchemaFamily) -> anyhow::Result<Vec<Violation>> {
-    let _one_at_a_time = crate::lock(&LIBXML);
-    let dir = tempfile::tempdir()?;
+    let mut validators = crate::lock(&VALIDATORS);
+    quiet_and_offline();
+    let compiled = validators[family as usize].get_or_insert_with(|| compile(family));
+    let validator = compiled
+        .as_mut()
+        .map_err(|problem| anyhow::anyhow!("{problem}"))?;
+    let options = ParserOptions {
+        no_net: true,
+        ..ParserOptions::default()
+    };
+    let document = Parser::default()
+        .parse_string_with_options(manifest, options)
+        .map_err(|err| {
+            anyhow::anyhow!("the manifest cannot be read for the schema check: {err:?}")
+        })?;
+    Ok(match validator.0.validate_document(&document) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.into_iter().filter_map(violation).collect(),
+    })
+}
+
+/// Writes the family's schemas and a schema importing them all into a temporary folder, and
+/// compiles them; the folder is gone once they are compiled.
+fn compile(family: SchemaFamily) -> Compiled {
+    let dir = tempfile::tempdir().map_err(|err| format!("no folder for the schemas: {err}"))?;
     for (name, bytes) in family.files() {
         let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("schema files live in the folder"))?;
-        std::fs::write(path, bytes)?;
+        let written =
+            std::fs::create_dir_all(path.parent().expect("schema files live in the folder"))
+                .and_then(|()| std::fs::write(&path, bytes));
+        written.map_err(|err| format!("cannot write the schema {name}: {err}"))?;
     }
     let mut wrapper = String::from(
         "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" elementFormDefault=\"qualified\">\n",
@@ -97,100 +133,54 @@ pub fn validate(manifest: &[u8], family: SchemaFamily) -> anyhow::Result<Vec<Vio
     }
     wrapper.push_str("</xs:schema>\n");
     let wrapper_path = dir.path().join("coursepack-all.xsd");
-    std::fs::write(&wrapper_path, wrapper)?;
-    validate_with(manifest, &wrapper_path)
+    std::fs::write(&wrapper_path, wrapper)
+        .map_err(|err| format!("cannot write the schema set: {err}"))?;
+    let path = wrapper_path
+        .to_str()
+        .ok_or("the temporary folder's path is not UTF-8")?;
+    let mut parser = SchemaParserContext::from_file(path);
+    SchemaValidationContext::from_parser(&mut parser)
+        .map(Validator)
+        .map_err(|errors| {
+            let first = errors
+                .into_iter()
+                .find_map(|e| e.message)
+                .unwrap_or_default();
+            format!("the built-in schemas do not compile: {}", first.trim())
+        })
 }
 
-fn validate_with(manifest: &[u8], wrapper: &Path) -> anyhow::Result<Vec<Violation>> {
-    let wrapper = CString::new(wrapper.to_string_lossy().into_owned())?;
-    let length = c_int::try_from(manifest.len())?;
-    let mut compile_errors: Vec<Violation> = Vec::new();
-    let mut violations: Vec<Violation> = Vec::new();
-    // SAFETY: every pointer passed to libxml2 is either one it returned (checked for null,
-    // freed once below) or borrowed from a live Rust value (`wrapper`, `manifest`, the two
-    // Vecs the error callback appends to) that outlives the call using it. The mutex held by
-    // the caller keeps the global handlers ours for the duration.
+/// Points libxml2's loader of external resources at one that never goes to the network, and
+/// drops what libxml2 would print on this thread outside the contexts that collect their own
+/// errors: reading the official schemas it reports a harmless namespace quirk of
+/// `ims_xml.xsd`, and nothing from a package may reach the terminal unescaped.
+fn quiet_and_offline() {
+    // SAFETY: both calls set a function pointer inside libxml2, one to libxml2's own loader,
+    // one to a function that reads nothing; they run under the validators' mutex, before
+    // anything of ours is parsed.
     unsafe {
-        ffi::xmlInitParser();
-        ffi::xmlSetExternalEntityLoader(Some(ffi::xmlNoNetExternalEntityLoader));
-        ffi::xmlSetStructuredErrorFunc(
-            (&raw mut compile_errors).cast::<c_void>(),
-            Some(collect_error),
-        );
-        let parser = ffi::xmlSchemaNewParserCtxt(wrapper.as_ptr());
-        if parser.is_null() {
-            ffi::xmlSetStructuredErrorFunc(std::ptr::null_mut(), None);
-            anyhow::bail!("cannot start the schema parser");
-        }
-        ffi::xmlSchemaSetParserStructuredErrors(
-            parser,
-            Some(collect_error),
-            (&raw mut compile_errors).cast::<c_void>(),
-        );
-        let schema = ffi::xmlSchemaParse(parser);
-        ffi::xmlSchemaFreeParserCtxt(parser);
-        if schema.is_null() {
-            ffi::xmlSetStructuredErrorFunc(std::ptr::null_mut(), None);
-            let first = compile_errors.first().map(|e| e.message.clone());
-            anyhow::bail!(
-                "the built-in schemas do not compile: {}",
-                first.unwrap_or_default()
-            );
-        }
-        ffi::xmlSetStructuredErrorFunc((&raw mut violations).cast::<c_void>(), Some(collect_error));
-        let options = ffi::xmlParserOption_XML_PARSE_NONET as c_int;
-        let doc = ffi::xmlReadMemory(
-            manifest.as_ptr().cast::<c_char>(),
-            length,
-            c"imsmanifest.xml".as_ptr(),
-            std::ptr::null(),
-            options,
-        );
-        if !doc.is_null() {
-            let validator = ffi::xmlSchemaNewValidCtxt(schema);
-            if !validator.is_null() {
-                ffi::xmlSchemaSetValidStructuredErrors(
-                    validator,
-                    Some(collect_error),
-                    (&raw mut violations).cast::<c_void>(),
-                );
-                ffi::xmlSchemaValidateDoc(validator, doc);
-                ffi::xmlSchemaFreeValidCtxt(validator);
-            }
-            ffi::xmlFreeDoc(doc);
-        }
-        ffi::xmlSchemaFree(schema);
-        ffi::xmlSetStructuredErrorFunc(std::ptr::null_mut(), None);
+        libxml::bindings::xmlSetExternalEntityLoader(Some(
+            libxml::bindings::xmlNoNetExternalEntityLoader,
+        ));
+        libxml::bindings::xmlSetStructuredErrorFunc(std::ptr::null_mut(), Some(ignore_error));
     }
-    Ok(violations)
 }
 
-/// libxml2's structured error callback: appends errors (not warnings) to the Vec behind `data`.
-unsafe extern "C" fn collect_error(data: *mut c_void, error: ffi::xmlErrorPtr) {
-    // SAFETY: `data` is the `&mut Vec<Violation>` registered with this callback, and libxml2
-    // passes a valid error record for the duration of the call.
-    unsafe {
-        if data.is_null() || error.is_null() {
-            return;
-        }
-        let error = &*error;
-        if error.level < ffi::xmlErrorLevel_XML_ERR_ERROR {
-            return;
-        }
-        let message = if error.message.is_null() {
-            String::from("schema violation")
-        } else {
-            CStr::from_ptr(error.message)
-                .to_string_lossy()
-                .trim()
-                .to_string()
-        };
-        let sink = &mut *data.cast::<Vec<Violation>>();
-        sink.push(Violation {
-            line: u32::try_from(error.line).unwrap_or(0),
-            message,
-        });
+/// A structured error handler that drops the error (generic over the error pointer, which is
+/// `*const` from libxml2 2.12 on and `*mut` before).
+unsafe extern "C" fn ignore_error<Error>(_: *mut std::ffi::c_void, _: Error) {}
+
+/// An error (not a warning) of the validation, as a violation at its manifest line.
+fn violation(error: StructuredError) -> Option<Violation> {
+    if matches!(error.level, XmlErrorLevel::None | XmlErrorLevel::Warning) {
+        return None;
     }
+    Some(Violation {
+        line: error.line.and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
+        message: error
+            .message
+            .map_or_else(|| "schema violation".to_string(), |m| m.trim().to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -228,7 +218,7 @@ mod tests {
 
     #[test]
     fn the_reviewed_manifests_of_both_standards_are_valid() {
-        let expected = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected");
+        let expected = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected");
         for (file, family) in [
             ("imsmanifest-scorm12.xml", SchemaFamily::Scorm12),
             (
