@@ -10,6 +10,7 @@ pub mod archive;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod course_path;
 pub mod diagnostics;
 #[cfg(feature = "validate")]
 pub mod diff;
@@ -198,7 +199,7 @@ fn compile_theme(
     let mut overrides: Vec<&Path> = Vec::new();
     let mut problem = None;
     if course_templates.is_dir() {
-        match load::resolve_in_course(&root, templates::COURSE_TEMPLATES) {
+        match course_path::resolve_in_course(&root, templates::COURSE_TEMPLATES) {
             Err(escape) => problem = Some(escape.diagnostic(templates::COURSE_TEMPLATES, None)),
             Ok(_) => overrides.push(&course_templates),
         }

@@ -3,6 +3,7 @@
 //! anything that resolves outside the course folder.
 
 use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
+use crate::course_path::{PathProblem, resolve_in_course};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::lock;
 use crate::model::{Course, Module, Page, page_href};
@@ -12,8 +13,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 /// Loads the course at `dir`. Authors' mistakes land in `diagnostics`; the course is still
 /// returned when possible so that later stages can report their problems too.
@@ -507,156 +507,6 @@ pub fn read_text(root: &Path, relative: &str) -> Result<Result<String, Diagnosti
     }))
 }
 
-/// Why a referenced path cannot go into a package.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathProblem {
-    /// `..` climbs above the course folder.
-    Escapes,
-    /// An absolute path or a URL path starting with `/`.
-    Absolute,
-    /// A symlink (somewhere on the path) points outside the course folder.
-    SymlinkEscapes,
-    Missing,
-    /// Not a regular file or folder: a FIFO, a socket or a device.
-    NotAFile,
-}
-
-impl PathProblem {
-    pub fn diagnostic(
-        self,
-        path: &str,
-        position: Option<crate::diagnostics::Position>,
-    ) -> Diagnostic {
-        self.diagnostic_for(path, path, position)
-    }
-
-    /// `reference` is what the author wrote; `path` is the file that wrote it.
-    pub fn diagnostic_for(
-        self,
-        path: &str,
-        reference: &str,
-        position: Option<crate::diagnostics::Position>,
-    ) -> Diagnostic {
-        let (message, help) = match self {
-            PathProblem::Escapes => (
-                format!("`{reference}` points outside the course folder"),
-                "only files inside the course folder can be packaged; copy the file into the course",
-            ),
-            PathProblem::Absolute => (
-                format!("`{reference}` is an absolute path"),
-                "use a path relative to this file; LMSs serve packages under their own address",
-            ),
-            PathProblem::SymlinkEscapes => (
-                format!("`{reference}` is a symbolic link to a file outside the course folder"),
-                "copy the file into the course folder instead of linking to it",
-            ),
-            PathProblem::Missing => (
-                format!("`{reference}` does not exist"),
-                "check the spelling (names are case-sensitive) or add the file",
-            ),
-            PathProblem::NotAFile => (
-                format!("`{reference}` is not a regular file"),
-                "only ordinary files can be packaged; replace it with a copy of the file it stands for",
-            ),
-        };
-        Diagnostic::error(path, position, message).with_help(help)
-    }
-}
-
-/// Resolves `relative` (a `/`-separated path from the course root, which is canonical) to a
-/// real file or folder inside the course, refusing `..` escapes and symlinks that lead out.
-pub fn resolve_in_course(root: &Path, relative: &str) -> Result<PathBuf, PathProblem> {
-    resolve_with(root, relative, &RealFolders::default()).map(|resolved| resolved.path)
-}
-
-/// A path resolved inside the course, and whether it is a folder.
-pub struct Resolved {
-    pub path: PathBuf,
-    pub is_dir: bool,
-}
-
-/// Course folders already seen to be real folders rather than links: the pages of a course
-/// reference thousands of files in a few folders, which need looking at once.
-#[derive(Default)]
-pub struct RealFolders(Mutex<HashSet<PathBuf, foldhash::fast::RandomState>>);
-
-/// [`resolve_in_course`], skipping the folders in `known` and adding those it looks at.
-pub fn resolve_with(
-    root: &Path,
-    relative: &str,
-    known: &RealFolders,
-) -> Result<Resolved, PathProblem> {
-    let normalized = normalize(relative)?;
-    let joined = root.join(&normalized);
-    // Without `..` and below a canonical root, the path is real unless one of its own
-    // components is a link: looking at those few is far cheaper than resolving the whole path
-    // again, and a course has thousands of references.
-    let parts: Vec<&str> = normalized.split('/').filter(|p| !p.is_empty()).collect();
-    let mut path = root.to_path_buf();
-    let mut is_dir = true;
-    for (i, part) in parts.iter().enumerate() {
-        path.push(part);
-        let last = i + 1 == parts.len();
-        if !last && lock(&known.0).contains(&path) {
-            continue;
-        }
-        let kind = fs::symlink_metadata(&path)
-            .map_err(|_| PathProblem::Missing)?
-            .file_type();
-        if kind.is_symlink() {
-            let real = joined.canonicalize().map_err(|_| PathProblem::Missing)?;
-            if !real.starts_with(root) {
-                return Err(PathProblem::SymlinkEscapes);
-            }
-            let kind = fs::metadata(&real)
-                .map_err(|_| PathProblem::Missing)?
-                .file_type();
-            if !kind.is_dir() && !kind.is_file() {
-                return Err(PathProblem::NotAFile);
-            }
-            return Ok(Resolved {
-                path: real,
-                is_dir: kind.is_dir(),
-            });
-        }
-        if !kind.is_dir() && !kind.is_file() {
-            return Err(PathProblem::NotAFile);
-        }
-        is_dir = kind.is_dir();
-        if is_dir && !last {
-            lock(&known.0).insert(path.clone());
-        }
-    }
-    Ok(Resolved {
-        path: joined,
-        is_dir,
-    })
-}
-
-/// Lexically normalises a relative `/` path, refusing absolute paths and `..` above the root.
-/// The same steps as `Path::components`, which cost more than everything else in resolving a
-/// page's links (a link such as `../02-module/03-page.md` is resolved for every page).
-pub fn normalize(relative: &str) -> Result<String, PathProblem> {
-    // On Windows `\` separates too (`\\server\share` then starts with `/`), and a `:` makes a
-    // drive (`C:x`) or stream name: these two tests refuse every absolute path there is.
-    #[cfg(windows)]
-    let relative = &relative.replace('\\', "/");
-    if relative.starts_with(['/', '\\']) || (cfg!(windows) && relative.contains(':')) {
-        return Err(PathProblem::Absolute);
-    }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop().ok_or(PathProblem::Escapes)?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Ok(parts.join("/"))
-}
-
 fn join(folder: &str, name: &str) -> String {
     if folder.is_empty() {
         name.to_string()
@@ -678,31 +528,7 @@ fn title_from_slug(rest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_refuses_escapes_and_absolute_paths() {
-        assert_eq!(normalize("a/./b/../c.png"), Ok("a/c.png".to_string()));
-        assert_eq!(normalize("a/../../x"), Err(PathProblem::Escapes));
-        assert_eq!(normalize("/etc/passwd"), Err(PathProblem::Absolute));
-        for (path, normal) in [
-            ("media/fig.png", "media/fig.png"),
-            ("media//fig.png", "media/fig.png"),
-            ("media/", "media"),
-            ("./media/./fig.png", "media/fig.png"),
-            ("a/..", ""),
-            ("a..b/.c", "a..b/.c"),
-        ] {
-            assert_eq!(normalize(path).as_deref(), Ok(normal), "{path}");
-        }
-        assert_eq!(normalize(".."), Err(PathProblem::Escapes));
-        // Only Windows reads `\` and `:` as parts of a path.
-        if cfg!(windows) {
-            assert_eq!(normalize("media\\fig.png").as_deref(), Ok("media/fig.png"));
-            assert_eq!(normalize("C:fig.png"), Err(PathProblem::Absolute));
-        } else {
-            assert_eq!(normalize("a\\..\\b:c").as_deref(), Ok("a\\..\\b:c"));
-        }
-    }
+    use std::path::PathBuf;
 
     /// A course folder (canonical) and a folder beside it, outside the course.
     fn course_beside_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
@@ -738,55 +564,6 @@ mod tests {
         let entries: Vec<(&str, bool)> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
         assert_eq!(entries, expected);
         assert_eq!(diagnostics.error_count(), 1, "the link out is reported");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn references_resolve_inside_the_course_only() {
-        use std::os::unix::fs::symlink;
-        let (_dir, root, outside) = course_beside_outside();
-        fs::create_dir_all(root.join("01-a/media")).unwrap();
-        fs::write(root.join("01-a/media/x.png"), "x").unwrap();
-        fs::write(outside.join("y.png"), "y").unwrap();
-        symlink(root.join("01-a/media"), root.join("shared")).unwrap();
-        symlink(&outside, root.join("01-a/elsewhere")).unwrap();
-        symlink(outside.join("y.png"), root.join("01-a/media/y.png")).unwrap();
-
-        // One cache of folders for every reference, as a page pass has: a folder found real
-        // before must not hide a link below it.
-        let known = RealFolders::default();
-        let resolve = |relative| resolve_with(&root, relative, &known).map(|r| r.path);
-        let is_dir = |relative| resolve_with(&root, relative, &known).map(|r| r.is_dir);
-        assert_eq!(
-            resolve("01-a/./media/x.png"),
-            Ok(root.join("01-a/media/x.png"))
-        );
-        assert_eq!(resolve("01-a/media"), Ok(root.join("01-a/media")));
-        assert_eq!(is_dir("01-a/media"), Ok(true));
-        assert_eq!(is_dir("01-a/media/x.png"), Ok(false));
-        assert_eq!(is_dir("shared"), Ok(true), "a linked folder inside");
-        assert_eq!(
-            resolve_in_course(&root, "01-a/media/x.png"),
-            Ok(root.join("01-a/media/x.png"))
-        );
-        assert_eq!(
-            resolve("shared/x.png"),
-            Ok(root.join("01-a/media/x.png")),
-            "a link that stays inside"
-        );
-        assert_eq!(
-            resolve("01-a/elsewhere/y.png"),
-            Err(PathProblem::SymlinkEscapes),
-            "a linked folder"
-        );
-        assert_eq!(
-            resolve("01-a/media/y.png"),
-            Err(PathProblem::SymlinkEscapes),
-            "a linked file"
-        );
-        assert_eq!(resolve("01-a/media/z.png"), Err(PathProblem::Missing));
-        assert_eq!(resolve("01-a/nowhere/x.png"), Err(PathProblem::Missing));
-        assert_eq!(resolve("../outside/y.png"), Err(PathProblem::Escapes));
     }
 
     #[test]

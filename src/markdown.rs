@@ -2,9 +2,11 @@
 //! heading anchors, link and file rewriting (with every broken reference reported at its
 //! line), raw HTML attribute rewriting and the `<script>` rule.
 
+use crate::course_path::{
+    PathProblem, RealFolders, Resolved, normalize, resolve_in_course, resolve_with,
+};
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::html_policy::{self, Verdict};
-use crate::load::{PathProblem, RealFolders, Resolved, normalize, resolve_in_course, resolve_with};
 use crate::model::{Page, file_href, relative_url};
 use crate::quiz::{Question, parse_quiz};
 use crate::slug::slugify;

@@ -159,7 +159,7 @@ fn copy_course(from: &Path, to: &Path, changed_files: &[(String, String)]) -> Re
             crate::fs::write(&destination, text)?;
         } else if entry.file_type().is_file() {
             crate::fs::copy(entry.path(), &destination)?;
-        } else if let Ok(path) = crate::load::resolve_in_course(from, &key) {
+        } else if let Ok(path) = crate::course_path::resolve_in_course(from, &key) {
             // A symbolic link inside the course: its file, as the build would package it.
             crate::fs::copy(&path, &destination)?;
         }

@@ -119,7 +119,7 @@ pub fn render_bodies(course: &Course, cache: Option<&RenderCache>) -> Vec<Render
         allow_scripts: course.config.package.allow_scripts,
         language: course.config.language(),
         strings: &course.strings,
-        folders: crate::load::RealFolders::default(),
+        folders: crate::course_path::RealFolders::default(),
     };
     let pages: Vec<_> = course.pages().collect();
     pages
@@ -177,8 +177,8 @@ pub fn check_course(
     files.extend(include_files(course, diagnostics)?);
     if let Some(logo) = &course.config.theme.logo {
         let reference = logo.get_ref();
-        let resolved = crate::load::normalize(reference)
-            .and_then(|rel| crate::load::resolve_in_course(&course.root, &rel).map(|_| rel));
+        let resolved = crate::course_path::normalize(reference)
+            .and_then(|rel| crate::course_path::resolve_in_course(&course.root, &rel).map(|_| rel));
         match resolved {
             Ok(rel) => {
                 files.insert(rel);
@@ -634,7 +634,7 @@ fn include_files(course: &Course, diagnostics: &mut Diagnostics) -> Result<Vec<S
         if relative.is_empty() || entry.file_type().is_dir() || !set.is_match(&relative) {
             continue;
         }
-        match crate::load::resolve_in_course(&course.root, &relative) {
+        match crate::course_path::resolve_in_course(&course.root, &relative) {
             Ok(path) if path.is_file() => found.push(relative),
             Ok(_) => {}
             Err(problem) => diagnostics.push(problem.diagnostic(&relative, None)),
@@ -730,7 +730,7 @@ impl<'a> CourseAbout<'a> {
                 .theme
                 .logo
                 .as_ref()
-                .and_then(|logo| crate::load::normalize(logo.get_ref()).ok())
+                .and_then(|logo| crate::course_path::normalize(logo.get_ref()).ok())
                 .map(|rel| file_href(&rel)),
         }
     }

@@ -103,7 +103,7 @@ fn pool_questions(
     let dir = page.source.rsplit_once('/').map_or("", |(dir, _)| dir);
     let mut questions = Vec::new();
     for reference in &settings.pool {
-        let source = crate::load::normalize(&format!("{dir}/{reference}")).ok();
+        let source = crate::course_path::normalize(&format!("{dir}/{reference}")).ok();
         match source.as_deref().and_then(|s| by_source.get(s)) {
             Some(&index) => questions.extend(bodies[index].quizzes.iter().flatten().cloned()),
             None => diagnostics.push(
