@@ -1,9 +1,12 @@
 //! coursepack turns a folder of Markdown lessons into e-learning packages.
 //!
 //! The pipeline, one module per stage: [`load`] reads the course folder into the [`model`]
-//! (modules and pages with stable identities); [`render`] turns each page's Markdown into
-//! HTML ([`markdown`]) and wraps it in the theme's [`templates`]; [`package`] lays out the
-//! files each standard needs, with its manifest; [`archive`] writes the deterministic zip.
+//! (modules and pages with stable identities, and the inventory of the files pages may
+//! reference); [`render`] turns each page's Markdown into HTML ([`markdown`], which reads no
+//! file: references are checked against the inventory) and wraps it in the theme's
+//! [`templates`]; [`package`] lays out the files each standard needs, with its manifest;
+//! [`archive`] writes the deterministic zip. Each module imports only from the stages before
+//! it and from the shared vocabulary ([`standard`], [`course_path`], [`diagnostics`], [`fs`]).
 //! Authors' mistakes are collected as [`diagnostics`] along the way and reported together.
 
 pub mod archive;

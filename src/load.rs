@@ -6,7 +6,7 @@ use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
 use crate::course_path::{PathProblem, resolve_in_course};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::lock;
-use crate::model::{Course, Module, Page, page_href};
+use crate::model::{Course, Entry, Inventory, Module, Page, page_href};
 use crate::slots::{LOCK_FILE, Slots};
 use crate::slug::{distinct_slug, slugify, split_order_prefix};
 use anyhow::{Context, Result, bail};
@@ -116,13 +116,81 @@ pub fn load_course_cached(
         );
     }
     let lock = load_lock(&root, diagnostics)?;
+    let inventory = take_inventory(&root)?;
     Ok(Course {
         root,
         config,
         strings,
         modules,
         lock,
+        inventory,
     })
+}
+
+/// Media transcripts are the files named `<media>.transcript.md`.
+const TRANSCRIPT_SUFFIX: &str = ".transcript.md";
+
+/// Walks the course folder once, in sorted order: every file and folder pages may reference,
+/// through links that stay inside the course (a link that leaves it, or anything neither a
+/// file nor a folder, is recorded as refused and not followed), and the text of every media
+/// transcript, read through the course gate. Git's own folder holds nothing of the course.
+fn take_inventory(root: &Path) -> Result<Inventory> {
+    let mut entries = std::collections::BTreeMap::new();
+    let mut walk = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(found) = walk.next() {
+        // A broken link or a loop of links: what lies there is missing to the pages.
+        let Ok(found) = found else { continue };
+        let is_dir = found.file_type().is_dir();
+        let relative = found
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|relative| relative.replace('\\', "/"));
+        // A name that is not UTF-8 cannot be written in a page.
+        let Some(relative) = relative.filter(|r| r != ".git") else {
+            if is_dir {
+                walk.skip_current_dir();
+            }
+            continue;
+        };
+        let leaves = found.path_is_symlink()
+            && !found
+                .path()
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(root));
+        let entry = if leaves {
+            Entry::Refused(PathProblem::SymlinkEscapes)
+        } else if is_dir {
+            Entry::Folder
+        } else if found.file_type().is_file() {
+            Entry::File
+        } else {
+            Entry::Refused(PathProblem::NotAFile)
+        };
+        if is_dir && entry != Entry::Folder {
+            walk.skip_current_dir();
+        }
+        entries.insert(relative, entry);
+    }
+    let transcripts = entries
+        .keys()
+        .filter(|path| path.ends_with(TRANSCRIPT_SUFFIX))
+        .map(|path| {
+            let text = read_text(root, path).unwrap_or_else(|err| {
+                Err(
+                    Diagnostic::error(path, None, format!("cannot be read: {err:#}"))
+                        .with_help("check the file's permissions"),
+                )
+            });
+            (path.clone(), text)
+        })
+        .collect();
+    Ok(Inventory::new(entries, transcripts))
 }
 
 /// The course's saved-state slots from `coursepack.lock`, when it has one that reads.
@@ -564,6 +632,77 @@ mod tests {
         let entries: Vec<(&str, bool)> = entries.iter().map(|(n, d)| (n.as_str(), *d)).collect();
         assert_eq!(entries, expected);
         assert_eq!(diagnostics.error_count(), 1, "the link out is reported");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_inventory_follows_links_inside_and_refuses_links_out() {
+        use PathProblem::{Missing, NotAFile, SymlinkEscapes};
+        use std::os::unix::fs::symlink;
+        let (_dir, root, outside) = course_beside_outside();
+        fs::create_dir_all(root.join("01-a/media")).unwrap();
+        fs::create_dir_all(root.join(".git/objects")).unwrap();
+        fs::write(root.join("01-a/media/x.png"), "x").unwrap();
+        fs::write(root.join("01-a/media/x.transcript.md"), "Said.").unwrap();
+        fs::write(outside.join("y.png"), "y").unwrap();
+        symlink(root.join("01-a/media"), root.join("shared")).unwrap();
+        symlink(&outside, root.join("01-a/elsewhere")).unwrap();
+        symlink(outside.join("y.png"), root.join("01-a/media/y.png")).unwrap();
+        symlink(
+            outside.join("y.png"),
+            root.join("01-a/media/y.transcript.md"),
+        )
+        .unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(root.join("01-a/pipe"))
+            .status()
+            .unwrap();
+        assert!(fifo.success());
+
+        let inventory = take_inventory(&root).unwrap();
+        assert_eq!(inventory.resolve("01-a/media/x.png"), Ok(false));
+        assert_eq!(inventory.resolve("01-a/media"), Ok(true));
+        assert_eq!(inventory.resolve(""), Ok(true), "the course folder");
+        assert_eq!(
+            inventory.resolve("shared/x.png"),
+            Ok(false),
+            "through a link that stays inside"
+        );
+        assert_eq!(inventory.resolve("01-a/elsewhere"), Err(SymlinkEscapes));
+        assert_eq!(
+            inventory.resolve("01-a/elsewhere/y.png"),
+            Err(SymlinkEscapes),
+            "below a linked folder, which is not walked"
+        );
+        assert_eq!(inventory.resolve("01-a/media/y.png"), Err(SymlinkEscapes));
+        assert_eq!(inventory.resolve("01-a/pipe"), Err(NotAFile));
+        assert_eq!(inventory.resolve("01-a/pipe/x"), Err(NotAFile));
+        assert_eq!(inventory.resolve("01-a/media/z.png"), Err(Missing));
+        assert_eq!(inventory.resolve("01-a/media/x.png/z"), Err(Missing));
+        assert_eq!(
+            inventory.resolve(".git/objects"),
+            Err(Missing),
+            "not walked"
+        );
+        assert_eq!(
+            inventory.names_in("01-a/media").collect::<Vec<_>>(),
+            ["x.png", "x.transcript.md", "y.png", "y.transcript.md"]
+        );
+        assert_eq!(
+            inventory.names_in("").collect::<Vec<_>>(),
+            ["01-a", "shared"]
+        );
+        assert_eq!(
+            inventory.transcript("01-a/media/x.transcript.md"),
+            Some(&Ok("Said.".to_string()))
+        );
+        let refused = inventory.transcript("01-a/media/y.transcript.md").unwrap();
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|problem| problem.message.contains("outside the course folder")),
+            "read through the gate: {refused:?}"
+        );
     }
 
     #[test]

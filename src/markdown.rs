@@ -1,10 +1,9 @@
 //! Markdown → HTML for one page, through small passes over pulldown-cmark's events:
 //! heading anchors, link and file rewriting (with every broken reference reported at its
-//! line), raw HTML attribute rewriting and the `<script>` rule.
+//! line), raw HTML attribute rewriting and the `<script>` rule. A function of the page and the
+//! course's inventory of files: it reads no file itself.
 
-use crate::course_path::{
-    PathProblem, RealFolders, Resolved, normalize, resolve_in_course, resolve_with,
-};
+use crate::course_path::{PathProblem, normalize};
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::html_policy::{self, Verdict};
 use crate::model::{Page, file_href, relative_url};
@@ -13,7 +12,6 @@ use crate::slug::slugify;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
 
 const REFUSED_HELP: &str = "remove it; a course whose every author is trusted can set `allow_scripts = true` under [package] in course.toml, which turns the HTML policy off";
 const LEFT_OUT_HELP: &str = "write it in Markdown or with the HTML the README's HTML policy lists";
@@ -45,9 +43,9 @@ fn transcript_html(markdown: &str) -> String {
     html
 }
 
-/// What links can point at: the course folder and its pages.
+/// What links can point at: the course's files and its pages.
 pub struct LinkTargets<'a> {
-    pub root: &'a Path,
+    pub inventory: &'a crate::model::Inventory,
     /// Pages by source path (`01-intro/02-risk.md`).
     pub pages: HashMap<&'a str, &'a Page>,
     pub allow_scripts: bool,
@@ -55,8 +53,6 @@ pub struct LinkTargets<'a> {
     /// transcript's label, a likert question's default scale).
     pub language: &'a str,
     pub strings: &'a crate::i18n::UiStrings,
-    /// Folders already looked at, shared by every page's references.
-    pub folders: RealFolders,
 }
 
 impl LinkTargets<'_> {
@@ -279,12 +275,9 @@ impl<'a> PagePass<'a> {
                 .rsplit_once('/')
                 .map_or(String::new(), |(folder, _)| folder.to_string())
         });
-        let folder = relative_folder
+        let sidecars = relative_folder
             .as_deref()
-            .map(|folder| self.targets.root.join(folder));
-        let sidecars = folder
-            .as_deref()
-            .map(|folder| find_sidecars(folder, &decoded))
+            .map(|folder| find_sidecars(self.targets.inventory.names_in(folder), &decoded))
             .unwrap_or_default();
         // Sidecars are linked the way the designer linked the media: from the same folder.
         let url_folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
@@ -307,20 +300,14 @@ impl<'a> PagePass<'a> {
                 } else {
                     format!("{folder}/{name}")
                 };
-                match crate::load::read_text(self.targets.root, &relative) {
-                    Ok(Ok(text)) => Some(transcript_html(&text)),
-                    Ok(Err(problem)) => {
-                        self.out.diagnostics.push(problem);
+                match self.targets.inventory.transcript(&relative) {
+                    Some(Ok(text)) => Some(transcript_html(text)),
+                    Some(Err(problem)) => {
+                        self.out.diagnostics.push(problem.clone());
                         None
                     }
-                    Err(err) => {
-                        self.error(
-                            offset,
-                            format!("transcript `{relative}` cannot be read: {err:#}"),
-                            "check the file's permissions",
-                        );
-                        None
-                    }
+                    // A folder of that name: no transcript.
+                    None => None,
                 }
             }
             _ => None,
@@ -538,8 +525,8 @@ impl<'a> PagePass<'a> {
         if decoded.ends_with(".md") {
             return self.rewrite_page_link(url, &relative, suffix, offset);
         }
-        match resolve_with(self.targets.root, &relative, &self.targets.folders) {
-            Ok(Resolved { is_dir: true, .. }) => {
+        match self.targets.inventory.resolve(&relative) {
+            Ok(true) => {
                 self.error(
                     offset,
                     format!("`{url}` is a folder"),
@@ -547,7 +534,7 @@ impl<'a> PagePass<'a> {
                 );
                 None
             }
-            Ok(_) => {
+            Ok(false) => {
                 let href = file_href(&relative);
                 self.out.files.insert(relative);
                 Some(format!("{}{suffix}", relative_url(&self.page.href, &href)))
@@ -579,7 +566,7 @@ impl<'a> PagePass<'a> {
         offset: usize,
     ) -> Option<String> {
         let Some(target) = self.targets.pages.get(relative) else {
-            let help = if resolve_in_course(self.targets.root, relative).is_ok() {
+            let help = if self.targets.inventory.resolve(relative).is_ok() {
                 "that file is not a course page: pages are numbered `.md` files inside numbered module folders"
             } else {
                 "check the path: links are relative to this page's folder, e.g. `../02-module/01-page.md`"
@@ -864,7 +851,7 @@ mod tests {
     }
 
     fn render_with(markdown: &str, allow_scripts: bool) -> RenderedMarkdown {
-        let root = std::env::temp_dir();
+        let inventory = crate::model::Inventory::default();
         let here = page("01-intro/01-welcome.md", markdown);
         let other = page("02-risk/03-mapping.md", "");
         let strings = crate::i18n::UiStrings::from([(
@@ -872,12 +859,11 @@ mod tests {
             "No | Maybe | Yes".to_string(),
         )]);
         let targets = LinkTargets {
-            root: &root,
+            inventory: &inventory,
             pages: HashMap::from([(other.source.as_str(), &other)]),
             allow_scripts,
             language: "en",
             strings: &strings,
-            folders: RealFolders::default(),
         };
         render_markdown(&here, &targets)
     }

@@ -4,7 +4,6 @@
 
 use crate::config::primary_subtag;
 use crate::templates::escape_html as escape;
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaKind {
@@ -42,19 +41,14 @@ pub struct Sidecars {
     pub transcript: Option<String>,
 }
 
-/// Looks in `folder` for the captions and transcript of the media file `media` (a path whose
-/// last part names the file).
-pub fn find_sidecars(folder: &Path, media: &str) -> Sidecars {
+/// Picks, from the names of the files in its folder, the captions and transcript of the media
+/// file `media` (a path whose last part names the file).
+pub fn find_sidecars<'a>(folder: impl Iterator<Item = &'a str>, media: &str) -> Sidecars {
     let name = media.rsplit_once('/').map_or(media, |(_, name)| name);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let mut sidecars = Sidecars::default();
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return sidecars;
-    };
-    for entry in entries.flatten() {
-        let Some(file) = entry.file_name().to_str().map(str::to_string) else {
-            continue;
-        };
+    for file in folder {
+        let file = file.to_string();
         let Some(rest) = file
             .strip_prefix(stem)
             .and_then(|rest| rest.strip_prefix('.'))
@@ -153,20 +147,15 @@ mod tests {
 
     #[test]
     fn captions_and_transcript_are_found_beside_the_media() {
-        let dir = tempfile::tempdir().unwrap();
-        let media = dir.path().join("media");
-        std::fs::create_dir(&media).unwrap();
-        for name in [
-            "clip.mp4",
-            "clip.en.vtt",
+        let folder = [
             "clip.ar.vtt",
+            "clip.en.vtt",
+            "clip.mp4",
             "clip.transcript.md",
-            "clip2.en.vtt",
             "clip.vtt",
-        ] {
-            std::fs::write(media.join(name), "x").unwrap();
-        }
-        let found = find_sidecars(&media, "media/clip.mp4");
+            "clip2.en.vtt",
+        ];
+        let found = find_sidecars(folder.into_iter(), "media/clip.mp4");
         assert_eq!(
             found.captions,
             [

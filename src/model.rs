@@ -2,6 +2,9 @@
 //! taken from its slug (never from its position), so re-ordering keeps learners' progress.
 
 use crate::config::CourseConfig;
+use crate::course_path::PathProblem;
+use crate::diagnostics::Diagnostic;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug)]
@@ -14,6 +17,86 @@ pub struct Course {
     pub modules: Vec<Module>,
     /// The saved-state slots of the last build (`coursepack.lock`), when the course has them.
     pub lock: Option<crate::slots::Slots>,
+    /// Every file and folder pages may reference.
+    pub inventory: Inventory,
+}
+
+/// The course folder's files and folders as the loader found them, by course-relative path
+/// (`/`-separated, through links that stay inside the course): what pages may reference. The
+/// Markdown stage checks references against it and reads no file itself.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    entries: BTreeMap<String, Entry>,
+    /// Media transcripts (`*.transcript.md`) read through the course gate: the text, or why it
+    /// cannot be used (reported where a page shows the media).
+    transcripts: BTreeMap<String, Result<String, Diagnostic>>,
+}
+
+/// What a path of the course folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    File,
+    Folder,
+    /// A link that leaves the course, or something that is neither a file nor a folder (a
+    /// FIFO, a device): never followed, never packaged.
+    Refused(PathProblem),
+}
+
+impl Inventory {
+    pub fn new(
+        entries: BTreeMap<String, Entry>,
+        transcripts: BTreeMap<String, Result<String, Diagnostic>>,
+    ) -> Inventory {
+        Inventory {
+            entries,
+            transcripts,
+        }
+    }
+
+    /// Whether `relative` (normalised, see [`crate::course_path::normalize`]) is a folder, or
+    /// why it cannot be referenced.
+    pub fn resolve(&self, relative: &str) -> Result<bool, PathProblem> {
+        if relative.is_empty() {
+            return Ok(true);
+        }
+        match self.entries.get(relative) {
+            Some(Entry::File) => Ok(false),
+            Some(Entry::Folder) => Ok(true),
+            Some(Entry::Refused(problem)) => Err(*problem),
+            // Below a refused link, which is not walked, the link's problem; else missing.
+            None => Err(std::iter::successors(Some(relative), |path| {
+                path.rsplit_once('/').map(|(parent, _)| parent)
+            })
+            .find_map(|path| match self.entries.get(path) {
+                Some(Entry::Refused(problem)) => Some(*problem),
+                _ => None,
+            })
+            .unwrap_or(PathProblem::Missing)),
+        }
+    }
+
+    /// The names of what is directly inside `folder` (`""` for the course folder), sorted.
+    pub fn names_in<'a>(&'a self, folder: &str) -> impl Iterator<Item = &'a str> {
+        let prefix = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let start = prefix.len();
+        self.entries
+            .range(prefix.clone()..)
+            .map(|(path, _)| path.as_str())
+            .take_while(move |path| path.starts_with(&prefix))
+            .filter_map(move |path| {
+                let name = &path[start..];
+                (!name.contains('/')).then_some(name)
+            })
+    }
+
+    /// The transcript at `relative`, as it was read.
+    pub fn transcript(&self, relative: &str) -> Option<&Result<String, Diagnostic>> {
+        self.transcripts.get(relative)
+    }
 }
 
 #[derive(Debug)]

@@ -114,12 +114,11 @@ pub(crate) fn hash_of(value: &impl std::hash::Hash) -> u64 {
 /// theme, so it runs while the theme's templates compile.
 pub fn render_bodies(course: &Course, cache: Option<&RenderCache>) -> Vec<RenderedMarkdown> {
     let targets = LinkTargets {
-        root: &course.root,
+        inventory: &course.inventory,
         pages: course.pages().map(|p| (p.source.as_str(), p)).collect(),
         allow_scripts: course.config.package.allow_scripts,
         language: course.config.language(),
         strings: &course.strings,
-        folders: crate::course_path::RealFolders::default(),
     };
     let pages: Vec<_> = course.pages().collect();
     pages
