@@ -2,6 +2,7 @@
 //! 20 MiB of media): load + render, package layout, and the zip writer. `benches/compare.py`
 //! measures whole builds against other tools.
 
+use coursepack::memo::Memo;
 use coursepack::package::PackageOptions;
 use coursepack::standard::Standard;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -46,9 +47,10 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("1,000 pages");
     group.sample_size(20);
     group.bench_function("load and render", |b| {
-        b.iter(|| coursepack::prepare(&course, None).unwrap());
+        b.iter(|| coursepack::prepare(&course, None, &Memo::none()).unwrap());
     });
-    let coursepack::Outcome::Ready(prepared, _) = coursepack::prepare(&course, None).unwrap()
+    let coursepack::Outcome::Ready(prepared, _) =
+        coursepack::prepare(&course, None, &Memo::none()).unwrap()
     else {
         panic!("the corpus has no errors");
     };
@@ -57,12 +59,12 @@ fn stages(c: &mut Criterion) {
         sco_per_module: false,
     };
     group.bench_function("package layout", |b| {
-        b.iter(|| prepared.package(options).unwrap())
+        b.iter(|| prepared.package(options, &Memo::none()).unwrap())
     });
-    // What the preview does after a designer saves one page: Markdown of the other pages
-    // comes from the cache; the course is laid out for the standard on screen.
-    let cache = coursepack::Cache::default();
-    coursepack::prepare_cached(&course, None, Some(&cache)).unwrap();
+    // What the preview does after a designer saves one page: the other pages' Markdown and
+    // templates come from the memo; the course is laid out for the standard on screen.
+    let memo = Memo::keeping();
+    coursepack::prepare(&course, None, &memo).unwrap();
     let page = walkdir::WalkDir::new(&course)
         .sort_by_file_name()
         .into_iter()
@@ -77,15 +79,15 @@ fn stages(c: &mut Criterion) {
             edits += 1;
             std::fs::write(&page, format!("{original}\nEdit {edits}.\n")).unwrap();
             let coursepack::Outcome::Ready(prepared, _) =
-                coursepack::prepare_cached(&course, None, Some(&cache)).unwrap()
+                coursepack::prepare(&course, None, &memo).unwrap()
             else {
                 panic!("the corpus has no errors");
             };
-            prepared.package_cached(options, Some(&cache)).unwrap()
+            prepared.package(options, &memo).unwrap()
         })
     });
     std::fs::write(&page, original).unwrap();
-    let files = prepared.package(options).unwrap();
+    let files = prepared.package(options, &Memo::none()).unwrap();
     let zip = dir.path().join("out.zip");
     group.bench_function("zip writer (20 MiB)", |b| {
         b.iter(|| coursepack::archive::write_zip(&files, &zip, |_| {}).unwrap());

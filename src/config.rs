@@ -376,8 +376,33 @@ pub struct AssessmentSettings {
     pub feedback: FeedbackTiming,
 }
 
+/// Every field, the pass mark by its bits: a field added and not hashed does not compile.
+impl std::hash::Hash for AssessmentSettings {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let AssessmentSettings {
+            pass_mark,
+            attempts,
+            shuffle_options,
+            shuffle_questions,
+            draw,
+            pool,
+            feedback,
+        } = self;
+        pass_mark.map(f64::to_bits).hash(state);
+        (
+            attempts,
+            shuffle_options,
+            shuffle_questions,
+            draw,
+            pool,
+            feedback,
+        )
+            .hash(state);
+    }
+}
+
 /// When a graded assessment shows whether answers were right.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FeedbackTiming {
     /// Each question is checked when answered.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Why a referenced path cannot go into a package.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PathProblem {
     /// `..` climbs above the course folder.
     Escapes,
@@ -160,7 +160,7 @@ pub fn normalize(relative: &str) -> Result<String, PathProblem> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -189,7 +189,7 @@ mod tests {
     }
 
     /// A course folder (canonical) and a folder beside it, outside the course.
-    fn course_beside_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    pub(crate) fn course_beside_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap().join("course");
         let outside = root.with_file_name("outside");

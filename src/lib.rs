@@ -8,6 +8,8 @@
 //! [`archive`] writes the deterministic zip. Each module imports only from the stages before
 //! it and from the shared vocabulary ([`standard`], [`course_path`], [`diagnostics`], [`fs`]).
 //! Authors' mistakes are collected as [`diagnostics`] along the way and reported together.
+//! Every stage is a function of its inputs; the preview's rebuilds reuse what did not change
+//! through one [`memo`], which keys each step it keeps by the hash of the step's whole input.
 
 pub mod archive;
 pub mod cli;
@@ -25,6 +27,7 @@ pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod media;
+pub mod memo;
 pub mod model;
 pub mod package;
 #[cfg(feature = "preview")]
@@ -41,6 +44,7 @@ pub mod zip_limits;
 
 use anyhow::Result;
 use diagnostics::Diagnostics;
+use memo::{Hashed, Memo};
 use model::Course;
 use render::RenderedCourse;
 use std::path::Path;
@@ -50,9 +54,9 @@ use templates::Theme;
 /// A course loaded and rendered, ready to be packaged for any standard.
 pub struct Prepared {
     pub course: Course,
-    /// Shared with the preview's cache, which keeps the compiled theme between rebuilds.
     pub theme: Arc<Theme>,
-    pub tera: Arc<tera::Tera>,
+    /// Hashed as the theme it was compiled from.
+    pub tera: Hashed<Arc<tera::Tera>>,
     pub rendered: RenderedCourse,
 }
 
@@ -72,40 +76,11 @@ impl<T> Outcome<T> {
     }
 }
 
-/// Loads and renders the course at `dir`, collecting every author-facing problem.
-pub fn prepare(dir: &Path, templates: Option<&Path>) -> Result<Outcome<Prepared>> {
-    prepare_cached(dir, templates, None)
-}
-
-/// What the preview keeps between rebuilds so that a one-page edit costs about one page:
-/// unchanged page files are not read again, unchanged pages not rendered again, and the
-/// launch page and manifest not written again while what they show is the same. Every
-/// entry is checked against its inputs, so a hit is always right.
-#[derive(Default)]
-pub struct Cache {
-    pages: load::PageFiles,
-    render: render::RenderCache,
-    layout: package::LayoutCache,
-}
-
-impl Cache {
-    /// Forgets everything (after changes that the keys do not see, such as a new theme file).
-    pub fn clear(&self) {
-        self.pages.clear();
-        self.render.clear();
-        self.layout.clear();
-    }
-}
-
-/// [`prepare`], reusing what did not change since the last call with the same cache (the
-/// preview's rebuilds).
-pub fn prepare_cached(
-    dir: &Path,
-    templates: Option<&Path>,
-    cache: Option<&Cache>,
-) -> Result<Outcome<Prepared>> {
-    Ok(match check_cached(dir, templates, cache)? {
-        Outcome::Ready(checked, diagnostics) => Outcome::Ready(checked.render(cache)?, diagnostics),
+/// Loads and renders the course at `dir`, collecting every author-facing problem. `memo`
+/// keeps what a later call can reuse (the preview's); [`Memo::none`] keeps nothing.
+pub fn prepare(dir: &Path, templates: Option<&Path>, memo: &Memo) -> Result<Outcome<Prepared>> {
+    Ok(match check(dir, templates, memo)? {
+        Outcome::Ready(checked, diagnostics) => Outcome::Ready(checked.render(memo)?, diagnostics),
         Outcome::Stopped(diagnostics) => Outcome::Stopped(diagnostics),
     })
 }
@@ -116,32 +91,23 @@ pub fn prepare_cached(
 pub struct Checked {
     pub course: Course,
     pub theme: Arc<Theme>,
-    pub tera: Arc<tera::Tera>,
+    pub tera: Hashed<Arc<tera::Tera>>,
     pub pages: render::CheckedCourse,
 }
 
 /// Loads and checks the course at `dir`, collecting every author-facing problem.
 /// [`Checked::render`] finishes the work.
-pub fn check(dir: &Path, templates: Option<&Path>) -> Result<Outcome<Checked>> {
-    check_cached(dir, templates, None)
-}
-
-fn check_cached(
-    dir: &Path,
-    templates: Option<&Path>,
-    cache: Option<&Cache>,
-) -> Result<Outcome<Checked>> {
+pub fn check(dir: &Path, templates: Option<&Path>, memo: &Memo) -> Result<Outcome<Checked>> {
     let mut diagnostics = Diagnostics::default();
-    let render_cache = cache.map(|c| &c.render);
     // The theme's templates compile (several milliseconds of parsing) while the course loads
     // and its Markdown renders: neither needs the other.
     let (loaded, compiled) = rayon::join(
         || -> Result<_> {
-            let course = load::load_course_cached(dir, &mut diagnostics, cache.map(|c| &c.pages))?;
-            let bodies = render::render_bodies(&course, render_cache);
+            let course = load::load_course(dir, &mut diagnostics, memo)?;
+            let bodies = render::render_bodies(&course, memo);
             Ok((course, bodies))
         },
-        || compile_theme(dir, templates, render_cache),
+        || compile_theme(dir, templates, memo),
     );
     let (course, bodies) = loaded?;
     let (theme, tera, templates_problem) = compiled?;
@@ -172,13 +138,8 @@ impl Checked {
     }
 
     /// Templates every page.
-    pub fn render(self, cache: Option<&Cache>) -> Result<Prepared> {
-        let rendered = render::render_course(
-            &self.course,
-            self.pages,
-            &self.tera,
-            cache.map(|c| &c.render),
-        )?;
+    pub fn render(self, memo: &Memo) -> Result<Prepared> {
+        let rendered = render::render_course(&self.course, self.pages, &self.tera, memo)?;
         Ok(Prepared {
             course: self.course,
             theme: self.theme,
@@ -188,14 +149,18 @@ impl Checked {
     }
 }
 
+/// A theme, its templates compiled, and the problem with the course's templates folder if
+/// it has one.
+type CompiledTheme = (
+    Arc<Theme>,
+    Hashed<Arc<tera::Tera>>,
+    Option<diagnostics::Diagnostic>,
+);
+
 /// The theme: the built-in templates, overridden by the course's `templates/` folder and then
-/// by `templates`; compiled once per cache. A course templates folder that leads outside the
-/// course is reported and not used.
-fn compile_theme(
-    dir: &Path,
-    templates: Option<&Path>,
-    cache: Option<&render::RenderCache>,
-) -> Result<(Arc<Theme>, Arc<tera::Tera>, Option<diagnostics::Diagnostic>)> {
+/// by `templates`, and compiled. A course templates folder that leads outside the course is
+/// reported and not used.
+fn compile_theme(dir: &Path, templates: Option<&Path>, memo: &Memo) -> Result<CompiledTheme> {
     // Loading the course reports a folder that cannot be opened; here it just has no templates.
     let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let course_templates = root.join(templates::COURSE_TEMPLATES);
@@ -208,15 +173,13 @@ fn compile_theme(
         }
     }
     overrides.extend(templates);
-    if let Some((theme, tera)) = cache.and_then(render::RenderCache::theme) {
-        return Ok((theme, tera, problem));
-    }
     let theme = Arc::new(Theme::load(&overrides)?);
-    let tera = Arc::new(theme.tera()?);
-    if let Some(cache) = cache {
-        cache.keep_theme(&theme, &tera);
-    }
-    Ok((theme, tera, problem))
+    let tera = memo.try_keep("theme", "", &*theme, |theme| Ok(Arc::new(theme.tera()?)))?;
+    Ok((
+        Arc::clone(&theme),
+        Hashed::made_from(tera, &*theme),
+        problem,
+    ))
 }
 
 /// Locks `mutex` whether or not a thread panicked while holding it: that panic is reported
@@ -227,25 +190,18 @@ pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, 
 
 impl Prepared {
     /// Every file of the package for one standard.
-    pub fn package(&self, options: package::PackageOptions) -> Result<package::PackageFiles> {
-        self.package_cached(options, None)
-    }
-
-    /// [`Prepared::package`], reusing the launch page and manifest from `cache` while their
-    /// inputs are the same.
-    pub fn package_cached(
+    pub fn package(
         &self,
         options: package::PackageOptions,
-        cache: Option<&Cache>,
+        memo: &Memo,
     ) -> Result<package::PackageFiles> {
-        let layout = cache.map(|c| &c.layout);
         package::assemble(
             &self.course,
             &self.rendered,
             &self.tera,
             self.theme.assets(),
             options,
-            layout,
+            memo,
         )
     }
 }

@@ -5,68 +5,18 @@
 use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
 use crate::course_path::{PathProblem, resolve_in_course};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
-use crate::lock;
+use crate::memo::Memo;
 use crate::model::{Course, Entry, Inventory, Module, Page, page_href};
 use crate::slots::{LOCK_FILE, Slots};
 use crate::slug::{distinct_slug, slugify, split_order_prefix};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::fs;
 use std::path::Path;
 
 /// Loads the course at `dir`. Authors' mistakes land in `diagnostics`; the course is still
 /// returned when possible so that later stages can report their problems too.
-pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Course> {
-    load_course_cached(dir, diagnostics, None)
-}
-
-/// Page files as last read, for a preview that reloads the course after each save: a page
-/// whose file has the same modification time and size, under the same identity, is not read
-/// and parsed again.
-#[derive(Default)]
-pub struct PageFiles {
-    pages: std::sync::Mutex<std::collections::HashMap<String, (FileStamp, Page)>>,
-}
-
-/// What tells a file changed without reading it (as make and cargo do).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
-    modified: std::time::SystemTime,
-    len: u64,
-}
-
-impl PageFiles {
-    pub fn clear(&self) {
-        lock(&self.pages).clear();
-    }
-
-    fn get(&self, source: &str, stamp: FileStamp, href: &str) -> Option<Page> {
-        match lock(&self.pages).get(source) {
-            Some((seen, page)) if *seen == stamp && page.href == href => Some(page.clone()),
-            _ => None,
-        }
-    }
-
-    fn keep(&self, stamp: FileStamp, page: &Page) {
-        lock(&self.pages).insert(page.source.clone(), (stamp, page.clone()));
-    }
-}
-
-fn stamp(path: &Path) -> Option<FileStamp> {
-    let metadata = fs::metadata(path).ok()?;
-    Some(FileStamp {
-        modified: metadata.modified().ok()?,
-        len: metadata.len(),
-    })
-}
-
-/// [`load_course`], reusing unchanged page files from `cache`.
-pub fn load_course_cached(
-    dir: &Path,
-    diagnostics: &mut Diagnostics,
-    cache: Option<&PageFiles>,
-) -> Result<Course> {
+pub fn load_course(dir: &Path, diagnostics: &mut Diagnostics, memo: &Memo) -> Result<Course> {
     if !dir.is_dir() {
         bail!(
             "{} is not a folder; give the folder that holds course.toml",
@@ -107,7 +57,7 @@ pub fn load_course_cached(
         let slug = claim_slug(slug, &[rest, &name], &mut module_slugs, &name, diagnostics);
         listings.push(list_module(&root, &name, slug, rest, diagnostics)?);
     }
-    let modules = load_pages(&root, listings, diagnostics, cache)?;
+    let modules = load_pages(&root, listings, diagnostics, memo)?;
     check_page_ids(&modules, diagnostics);
     if modules.iter().all(|m| m.page_files == 0) {
         diagnostics.push(
@@ -339,7 +289,7 @@ fn load_pages(
     root: &Path,
     listings: Vec<ModuleListing>,
     diagnostics: &mut Diagnostics,
-    cache: Option<&PageFiles>,
+    memo: &Memo,
 ) -> Result<Vec<Module>> {
     let pages: Vec<(&str, &(String, String))> = listings
         .iter()
@@ -353,20 +303,7 @@ fn load_pages(
     let mut loaded = pages
         .into_par_iter()
         .map(|(module_slug, (source, page_slug))| {
-            let (source, page_slug) = (source.clone(), page_slug.clone());
-            let Some(cache) = cache else {
-                return load_page(root, module_slug, source, page_slug);
-            };
-            let stamp = stamp(&root.join(&source));
-            let href = page_href(module_slug, &page_slug);
-            if let Some(page) = stamp.and_then(|stamp| cache.get(&source, stamp, &href)) {
-                return Ok(Ok(page));
-            }
-            let page = load_page(root, module_slug, source, page_slug)?;
-            if let (Ok(page), Some(stamp)) = (&page, stamp) {
-                cache.keep(stamp, page);
-            }
-            Ok(page)
+            load_page(root, module_slug, source, page_slug, memo)
         })
         .collect::<Vec<Result<Result<Page, Diagnostic>>>>()
         .into_iter();
@@ -408,49 +345,92 @@ fn check_page_ids(modules: &[Module], diagnostics: &mut Diagnostics) {
 fn load_page(
     root: &Path,
     module_slug: &str,
-    source: String,
-    page_slug: String,
+    source: &str,
+    page_slug: &str,
+    memo: &Memo,
 ) -> Result<Result<Page, Diagnostic>> {
-    let text = match read_text(root, &source)? {
-        Ok(text) => text,
-        Err(problem) => return Ok(Err(problem)),
+    let input = PageFile {
+        root,
+        source,
+        stamp: FileStamp::of(&root.join(source)),
+        module_slug,
+        page_slug,
     };
-    let page_source = match config::split_front_matter(&text, &source) {
-        Ok(parsed) => parsed,
-        Err(problem) => return Ok(Err(problem)),
-    };
+    memo.try_keep("page", source, input, |file| {
+        Ok(match read_text(file.root, file.source)? {
+            Ok(text) => parse_page(&text, file.module_slug, file.source, file.page_slug),
+            Err(problem) => Err(problem),
+        })
+    })
+}
+
+/// A page's file, and where the page goes.
+#[derive(Hash)]
+struct PageFile<'a> {
+    root: &'a Path,
+    source: &'a str,
+    /// Stands for the file's text.
+    stamp: Option<FileStamp>,
+    module_slug: &'a str,
+    page_slug: &'a str,
+}
+
+/// What stands for a file's content in a key: its size and modification time, as make and
+/// cargo take them. Reading a thousand pages again to hash their text would cost a preview
+/// rebuild more than rendering the page that changed.
+#[derive(Hash)]
+struct FileStamp {
+    modified: std::time::SystemTime,
+    len: u64,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            modified: metadata.modified().ok()?,
+            len: metadata.len(),
+        })
+    }
+}
+
+/// A page from its file's text.
+fn parse_page(
+    text: &str,
+    module_slug: &str,
+    source: &str,
+    page_slug: &str,
+) -> Result<Page, Diagnostic> {
+    let page_source = config::split_front_matter(text, source)?;
     let front = page_source.front_matter;
     let assessment = front.assessment.and_then(|field| field.0);
     if assessment.is_some() && front.survey {
-        return Ok(Err(Diagnostic::error(
-            &source,
-            None,
-            "page is both an assessment and a survey",
-        )
-        .with_help(
-            "a survey is never scored: keep `survey = true` or `assessment`, not both",
-        )));
+        return Err(
+            Diagnostic::error(source, None, "page is both an assessment and a survey").with_help(
+                "a survey is never scored: keep `survey = true` or `assessment`, not both",
+            ),
+        );
     }
     let id = match front.id {
         Some(id) if !is_page_id(&id) => {
-            return Ok(Err(Diagnostic::error(&source, None, format!("page id `{id}` is not a valid identifier"))
-                .with_help("use lower-case ASCII letters, digits, `-` and `_`, in at most two parts joined by `/`, e.g. `id: introduction/welcome`")));
+            return Err(Diagnostic::error(source, None, format!("page id `{id}` is not a valid identifier"))
+                .with_help("use lower-case ASCII letters, digits, `-` and `_`, in at most two parts joined by `/`, e.g. `id: introduction/welcome`"));
         }
         Some(id) => id,
         None => format!("{module_slug}/{page_slug}"),
     };
-    Ok(Ok(Page {
+    Ok(Page {
         id,
-        href: page_href(module_slug, &page_slug),
-        slug: page_slug,
-        source,
+        href: page_href(module_slug, page_slug),
+        slug: page_slug.to_string(),
+        source: source.to_string(),
         title: front.title,
         description: front.description,
         assessment,
         survey: front.survey,
         markdown: page_source.body.into(),
         body_line_offset: page_source.body_line_offset,
-    }))
+    })
 }
 
 /// An explicit page id: the shape of the ids pages get from their file names, so that a page
@@ -596,17 +576,8 @@ fn title_from_slug(rest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
-
-    /// A course folder (canonical) and a folder beside it, outside the course.
-    fn course_beside_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap().join("course");
-        let outside = root.with_file_name("outside");
-        fs::create_dir_all(&root).unwrap();
-        fs::create_dir_all(&outside).unwrap();
-        (dir, root, outside)
-    }
+    use crate::course_path::tests::course_beside_outside;
+    use std::fs;
 
     #[cfg(unix)]
     #[test]

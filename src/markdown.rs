@@ -10,7 +10,7 @@ use crate::model::{Page, file_href, relative_url};
 use crate::quiz::{Question, parse_quiz};
 use crate::slug::slugify;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
 const REFUSED_HELP: &str = "remove it; a course whose every author is trusted can set `allow_scripts = true` under [package] in course.toml, which turns the HTML policy off";
@@ -44,10 +44,11 @@ fn transcript_html(markdown: &str) -> String {
 }
 
 /// What links can point at: the course's files and its pages.
+#[derive(Hash)]
 pub struct LinkTargets<'a> {
     pub inventory: &'a crate::model::Inventory,
-    /// Pages by source path (`01-intro/02-risk.md`).
-    pub pages: HashMap<&'a str, &'a Page>,
+    /// Pages by source path (`01-intro/02-risk.md`): what a link to one needs of it.
+    pub pages: BTreeMap<&'a str, PageTarget<'a>>,
     pub allow_scripts: bool,
     /// The course's language (the default caption track) and the player's words (a media
     /// transcript's label, a likert question's default scale).
@@ -58,6 +59,23 @@ pub struct LinkTargets<'a> {
 impl LinkTargets<'_> {
     fn string(&self, key: &str) -> &str {
         self.strings.get(key).map_or("", String::as_str)
+    }
+}
+
+/// What a link needs of the page it points at: not its text, so that editing one page does
+/// not change every other page's input.
+#[derive(Hash, Clone, Copy)]
+pub struct PageTarget<'a> {
+    pub id: &'a str,
+    pub href: &'a str,
+}
+
+impl<'a> From<&'a Page> for PageTarget<'a> {
+    fn from(page: &'a Page) -> Self {
+        PageTarget {
+            id: &page.id,
+            href: &page.href,
+        }
     }
 }
 
@@ -582,14 +600,14 @@ impl<'a> PagePass<'a> {
         if let Some(fragment) = fragment {
             let position = self.lines.position(offset);
             self.out.page_links.push(PageLink {
-                target_page: target.id.clone(),
+                target_page: target.id.to_string(),
                 fragment,
                 position,
             });
         }
         Some(format!(
             "{}{suffix}",
-            relative_url(&self.page.href, &target.href)
+            relative_url(&self.page.href, target.href)
         ))
     }
 
@@ -860,7 +878,7 @@ mod tests {
         )]);
         let targets = LinkTargets {
             inventory: &inventory,
-            pages: HashMap::from([(other.source.as_str(), &other)]),
+            pages: BTreeMap::from([(other.source.as_str(), (&other).into())]),
             allow_scripts,
             language: "en",
             strings: &strings,

@@ -24,7 +24,7 @@ pub struct Course {
 /// The course folder's files and folders as the loader found them, by course-relative path
 /// (`/`-separated, through links that stay inside the course): what pages may reference. The
 /// Markdown stage checks references against it and reads no file itself.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Hash)]
 pub struct Inventory {
     entries: BTreeMap<String, Entry>,
     /// Media transcripts (`*.transcript.md`) read through the course gate: the text, or why it
@@ -33,7 +33,7 @@ pub struct Inventory {
 }
 
 /// What a path of the course folder is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entry {
     File,
     Folder,
@@ -111,7 +111,7 @@ pub struct Module {
     pub page_files: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Page {
     /// Stable identity: `module-slug/page-slug`.
     pub id: String,

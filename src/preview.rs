@@ -4,6 +4,7 @@
 //! open page reloads. A build error is shown over the last good version, which stays usable.
 
 use crate::lock;
+use crate::memo::Memo;
 use crate::package::{Content, PackageFiles, PackageOptions};
 use crate::standard::Standard;
 use anyhow::{Context, Result};
@@ -42,7 +43,8 @@ struct Site {
 struct Shared {
     site: Mutex<Site>,
     changed: Condvar,
-    cache: crate::Cache,
+    /// What rebuilds reuse: each page's Markdown and template, the compiled theme.
+    memo: Memo,
     /// The course folder (canonical): files are read through its gate on every request.
     root: PathBuf,
     /// `Host` values the server answers to: a page on another name (DNS rebinding) is refused.
@@ -69,7 +71,7 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
     let shared = Arc::new(Shared {
         site: Mutex::new(Site::default()),
         changed: Condvar::new(),
-        cache: crate::Cache::default(),
+        memo: Memo::keeping(),
         root: course
             .canonicalize()
             .unwrap_or_else(|_| course.to_path_buf()),
@@ -91,7 +93,7 @@ pub fn serve(course: &Path, options: Options) -> Result<()> {
 fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str) {
     let started = Instant::now();
     let shown = lock(&shared.site).shown;
-    let result = build(course, templates, &shared.cache, shown);
+    let result = build(course, templates, &shared.memo, shown);
     let elapsed = started.elapsed();
     let mut site = lock(&shared.site);
     site.version += 1;
@@ -119,11 +121,11 @@ fn rebuild(course: &Path, templates: Option<&Path>, shared: &Shared, what: &str)
 fn build(
     course: &Path,
     templates: Option<&Path>,
-    cache: &crate::Cache,
+    memo: &Memo,
     standard: Standard,
 ) -> Result<(Arc<crate::Prepared>, Arc<PackageFiles>), String> {
-    let outcome = crate::prepare_cached(course, templates, Some(cache))
-        .map_err(|err| format!("error: {err:#}"))?;
+    let outcome =
+        crate::prepare(course, templates, memo).map_err(|err| format!("error: {err:#}"))?;
     let problems: Vec<String> = outcome
         .diagnostics()
         .sorted()
@@ -137,20 +139,20 @@ fn build(
         eprintln!("{warning}");
     }
     let prepared = Arc::new(prepared);
-    let files = lay_out(&prepared, standard, cache).map_err(|err| format!("error: {err:#}"))?;
+    let files = lay_out(&prepared, standard, memo).map_err(|err| format!("error: {err:#}"))?;
     Ok((prepared, files))
 }
 
 fn lay_out(
     prepared: &crate::Prepared,
     standard: Standard,
-    cache: &crate::Cache,
+    memo: &Memo,
 ) -> Result<Arc<PackageFiles>> {
     let options = PackageOptions {
         standard,
         sco_per_module: prepared.course.config.package.sco_per_module,
     };
-    Ok(Arc::new(prepared.package_cached(options, Some(cache))?))
+    Ok(Arc::new(prepared.package(options, memo)?))
 }
 
 /// Watches the course folder (and the theme folder) and rebuilds after each burst of changes.
@@ -168,10 +170,6 @@ fn watch(
     if let Some(dir) = &templates {
         watcher.watch(dir, notify::RecursiveMode::Recursive)?;
     }
-    // Theme files are read when the course is prepared, whatever their kind.
-    let theme_dirs: Vec<PathBuf> = std::iter::once(course.join(crate::templates::COURSE_TEMPLATES))
-        .chain(templates.clone())
-        .collect();
     let course = course.to_path_buf();
     std::thread::spawn(move || {
         while let Ok(first) = events.recv() {
@@ -180,80 +178,49 @@ fn watch(
             while let Ok(event) = events.recv_timeout(SETTLE) {
                 burst.push(event);
             }
-            match classify(&burst, &theme_dirs) {
+            match classify(&burst) {
                 Change::None => {}
-                Change::Media => {
-                    // Course files are read from disk when served: reloading shows them.
-                    let mut site = lock(&shared.site);
-                    site.version += 1;
-                    shared.changed.notify_all();
-                }
-                Change::PageText => rebuild(&course, templates.as_deref(), &shared, "rebuilt"),
-                Change::Structure => {
-                    shared.cache.clear();
-                    rebuild(&course, templates.as_deref(), &shared, "rebuilt");
-                }
+                Change::Files => rebuild(&course, templates.as_deref(), &shared, "rebuilt"),
             }
         }
     });
     Ok(watcher)
 }
 
-/// What a burst of file events asks for, from least to most work.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// What a burst of file events asks for.
+#[derive(Debug, PartialEq, Eq)]
 enum Change {
+    /// Only editors' scratch files, or files read or touched: nothing to do.
     None,
-    /// Existing images and other course files changed: reload, nothing to build.
-    Media,
-    /// Existing pages' text changed: rebuild, rendering only those pages' Markdown again.
-    PageText,
-    /// Files appeared, went or were renamed, or settings and templates changed: rebuild all.
-    Structure,
+    /// Files of the course or the theme changed, appeared or went: rebuild. The memo makes a
+    /// rebuild cost what changed: a saved page costs about one page.
+    Files,
 }
 
-fn classify(burst: &[notify::Result<notify::Event>], theme_dirs: &[PathBuf]) -> Change {
+fn classify(burst: &[notify::Result<notify::Event>]) -> Change {
     use notify::EventKind;
     use notify::event::ModifyKind;
-    let mut change = Change::None;
-    for event in burst {
-        let Ok(event) = event else {
-            return Change::Structure;
-        };
-        let edited = matches!(
+    let changes = |event: &notify::Event| {
+        !matches!(
             event.kind,
-            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
-        );
-        for path in &event.paths {
+            EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
+        ) && event.paths.iter().any(|path| {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default();
-            if matches!(
-                event.kind,
-                EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
-            ) || name.ends_with('~')
-                || name.ends_with(".swp")
-                || name.starts_with(".#")
-                || path.is_dir()
-            {
-                continue;
-            }
-            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            let theme = theme_dirs.iter().any(|dir| path.starts_with(dir));
-            // A media transcript is read into the page that plays the media, so its page's
-            // cache cannot tell it changed: rebuild everything.
-            let transcript = name.ends_with(".transcript.md");
-            let kind = if !edited || theme || transcript || matches!(extension, "toml" | "html") {
-                Change::Structure
-            } else if extension == "md" {
-                Change::PageText
-            } else {
-                Change::Media
-            };
-            change = change.max(kind);
-        }
+            !(name.ends_with('~') || name.ends_with(".swp") || name.starts_with(".#"))
+        })
+    };
+    // An event the watcher could not read may be anything.
+    if burst
+        .iter()
+        .any(|event| event.as_ref().map_or(true, changes))
+    {
+        Change::Files
+    } else {
+        Change::None
     }
-    change
 }
 
 fn respond(mut request: tiny_http::Request, shared: &Shared) {
@@ -405,7 +372,7 @@ fn package_for(shared: &Shared, standard: Standard) -> Result<Option<Arc<Package
         };
         (prepared, site.version)
     };
-    let files = lay_out(&prepared, standard, &shared.cache)?;
+    let files = lay_out(&prepared, standard, &shared.memo)?;
     let mut site = lock(&shared.site);
     if site.version == version {
         site.packages.insert(standard, Arc::clone(&files));
@@ -491,29 +458,27 @@ mod tests {
     }
 
     #[test]
-    fn bursts_ask_for_the_least_work_that_is_correct() {
+    fn bursts_of_real_changes_rebuild_and_scratch_files_do_not() {
         let edit = EventKind::Modify(ModifyKind::Data(DataChange::Content));
-        let page = event(edit, "c/01-a/01-p.md");
-        let image = event(edit, "c/01-a/media/f.png");
-        assert_eq!(classify(&[image], &[]), Change::Media);
-        assert_eq!(classify(&[page], &[]), Change::PageText);
-        let settings = event(edit, "c/course.toml");
-        let page = event(edit, "c/01-a/01-p.md");
-        assert_eq!(classify(&[page, settings], &[]), Change::Structure);
+        for path in [
+            "c/01-a/01-p.md",
+            "c/01-a/media/f.png",
+            "c/01-a/media/f.svg",
+            "c/course.toml",
+            "c/templates/assets/coursepack.css",
+        ] {
+            assert_eq!(classify(&[event(edit, path)]), Change::Files, "{path}");
+        }
         let new_page = event(EventKind::Create(CreateKind::File), "c/01-a/02-q.md");
-        assert_eq!(classify(&[new_page], &[]), Change::Structure);
+        assert_eq!(classify(&[new_page]), Change::Files);
         let touched = event(
             EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
             "c/01-a/01-p.md",
         );
         let swap = event(edit, "c/01-a/.01-p.md.swp");
-        assert_eq!(classify(&[touched, swap], &[]), Change::None);
-        let stylesheet = event(edit, "c/templates/assets/coursepack.css");
-        let theme = [PathBuf::from("c/templates")];
-        assert_eq!(classify(&[stylesheet], &theme), Change::Structure);
-        let transcript = event(edit, "c/01-a/media/clip.transcript.md");
-        assert_eq!(classify(&[transcript], &[]), Change::Structure);
-        let captions = event(edit, "c/01-a/media/clip.en.vtt");
-        assert_eq!(classify(&[captions], &[]), Change::Media);
+        let backup = event(edit, "c/01-a/01-p.md~");
+        assert_eq!(classify(&[touched, swap, backup]), Change::None);
+        let broken: notify::Result<Event> = Err(notify::Error::generic("lost"));
+        assert_eq!(classify(&[broken]), Change::Files);
     }
 }

@@ -13,6 +13,7 @@ include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
 /// Folder inside a course that overrides theme files.
 pub const COURSE_TEMPLATES: &str = "templates";
 
+#[derive(Hash)]
 pub struct Theme {
     /// File name → content, after overrides.
     files: BTreeMap<String, Cow<'static, [u8]>>,

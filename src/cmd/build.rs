@@ -5,6 +5,7 @@ use super::{Output, human_size, plural};
 use crate::archive::ZipJob;
 use crate::cli::BuildArgs;
 use crate::diagnostics::printable;
+use crate::memo::Memo;
 use crate::package::{Content, PackageFiles, PackageOptions};
 use crate::slots::{LOCK_FILE, Slots};
 use crate::standard::Standard;
@@ -166,7 +167,7 @@ fn build_course(
 ) -> Result<Report> {
     let started = Instant::now();
     let mut report = Report::default();
-    let outcome = crate::check(dir, args.source.templates.as_deref())?;
+    let outcome = crate::check(dir, args.source.templates.as_deref(), &Memo::none())?;
     let diagnostics = outcome.diagnostics();
     let (problems, failed) = output.report(dir, diagnostics, args.source.deny_warnings);
     report.stderr.push_str(&problems);
@@ -204,7 +205,7 @@ fn build_course(
         Some(path) => Some(start_zip(bars, path, &course_files)?),
         None => None,
     };
-    let prepared = checked.render(None)?;
+    let prepared = checked.render(&Memo::none())?;
     if output.verbose {
         let pages = prepared.rendered.pages.len();
         writeln!(
@@ -219,7 +220,7 @@ fn build_course(
             standard,
             sco_per_module,
         };
-        let files = prepared.package(options)?;
+        let files = prepared.package(options, &Memo::none())?;
         // What validate (and LMSs' unzip code) takes: a zip without zip64 records.
         if files.len() >= crate::zip_limits::MAX_ENTRIES {
             writeln!(

@@ -2,13 +2,18 @@
 
 use super::{Output, plural};
 use crate::cli::CheckArgs;
+use crate::memo::Memo;
 use crate::package::PackageOptions;
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let outcome = crate::prepare(&args.course, args.source.templates.as_deref())?;
+    let outcome = crate::prepare(
+        &args.course,
+        args.source.templates.as_deref(),
+        &Memo::none(),
+    )?;
     let diagnostics = outcome.diagnostics();
     output.verbose(|| {
         format!(
@@ -44,10 +49,13 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
     // surface here rather than at build time.
     for &standard in &prepared.course.config.package.standards {
         let sco_per_module = prepared.course.config.package.sco_per_module;
-        prepared.package(PackageOptions {
-            standard,
-            sco_per_module,
-        })?;
+        prepared.package(
+            PackageOptions {
+                standard,
+                sco_per_module,
+            },
+            &Memo::none(),
+        )?;
     }
     if args.json {
         println!(

@@ -4,6 +4,7 @@ use super::Output;
 use crate::cli::DiffArgs;
 use crate::diagnostics::printable;
 use crate::diff::{Carried, Changes, Difference};
+use crate::memo::Memo;
 use crate::package::PackageOptions;
 use anyhow::{Context, Result, bail};
 use std::fmt::Write;
@@ -34,7 +35,7 @@ fn package_of(path: &Path, args: &DiffArgs, scratch: &Path) -> Result<PathBuf> {
     if !path.is_dir() {
         return Ok(path.to_path_buf());
     }
-    let prepared = match crate::prepare(path, None)? {
+    let prepared = match crate::prepare(path, None, &Memo::none())? {
         crate::Outcome::Ready(prepared, _) => prepared,
         crate::Outcome::Stopped(diagnostics) => {
             let problems: Vec<String> = diagnostics
@@ -54,7 +55,7 @@ fn package_of(path: &Path, args: &DiffArgs, scratch: &Path) -> Result<PathBuf> {
         standard: args.standard.unwrap_or(config.standards[0]),
         sco_per_module: args.sco_per_module || config.sco_per_module,
     };
-    let files = prepared.package(options)?;
+    let files = prepared.package(options, &Memo::none())?;
     crate::archive::write_zip(&files, scratch, |_| {})
         .with_context(|| format!("cannot build {}", path.display()))?;
     Ok(scratch.to_path_buf())

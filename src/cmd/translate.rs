@@ -3,6 +3,7 @@
 
 use super::{Output, plural};
 use crate::cli::{TranslateCommand, TranslateExportArgs, TranslateImportArgs};
+use crate::memo::Memo;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ pub fn run(command: &TranslateCommand, output: Output) -> Result<ExitCode> {
 
 /// The course, checked: texts are only handed out from a course that builds.
 fn load(course: &Path, output: Output) -> Result<Option<crate::model::Course>> {
-    let outcome = crate::prepare(course, None)?;
+    let outcome = crate::prepare(course, None, &Memo::none())?;
     let (problems, failed) = output.report(course, outcome.diagnostics(), false);
     match outcome {
         crate::Outcome::Ready(prepared, _) if !failed => Ok(Some(prepared.course)),
@@ -101,7 +102,7 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
     // translation never leaves a half-written course behind.
     let staging = crate::archive::temporary_folder(&target)?;
     copy_course(&course.root, staging.path(), &translated.files)?;
-    let outcome = crate::prepare(staging.path(), None)?;
+    let outcome = crate::prepare(staging.path(), None, &Memo::none())?;
     let (problems, failed) = output.report(&target, outcome.diagnostics(), false);
     if failed {
         eprint!(

@@ -7,16 +7,14 @@ mod scorm12;
 mod scorm2004;
 mod xml;
 
-use crate::lock;
+use crate::memo::{Hashed, Memo};
 use crate::model::{Course, file_href};
-use crate::render::{
-    CheckedMarkup, RenderedCourse, hash_of, launch_context, launch_key, render_launch,
-};
+use crate::render::{CheckedMarkup, RenderedCourse, launch_page};
 use crate::standard::Standard;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tera::Tera;
 
 /// One file of a package.
@@ -62,10 +60,10 @@ pub fn course_files<'a>(
 pub fn assemble<'a>(
     course: &Course,
     rendered: &RenderedCourse,
-    tera: &Tera,
+    tera: &Hashed<Arc<Tera>>,
     theme_assets: impl Iterator<Item = (&'a str, &'a [u8])>,
     options: PackageOptions,
-    cache: Option<&LayoutCache>,
+    memo: &Memo,
 ) -> Result<PackageFiles> {
     let mut files = course_files(
         course,
@@ -76,85 +74,13 @@ pub fn assemble<'a>(
     for page in &rendered.pages {
         files.insert(page.href.clone(), Content::Bytes(page.html.clone()));
     }
-    let key = cache.map(|_| launch_key(course, rendered, options.standard));
-    let launch = LayoutCache::reuse(cache.map(|c| &c.launch), key, || {
-        let context = launch_context(course, rendered, options.standard)?;
-        Ok(render_launch(tera, &context)?.into_bytes().into())
-    })?;
+    let launch = launch_page(course, rendered, tera, options.standard, memo)?;
     files.insert(LAUNCH_PAGE.to_string(), Content::Bytes(launch));
     if options.standard != Standard::Web {
-        let key = cache.map(|_| {
-            // Everything the manifest is written from: settings, structure, file list.
-            let modules: Vec<_> = course
-                .modules
-                .iter()
-                .map(|m| {
-                    let pages: Vec<_> = m
-                        .pages
-                        .iter()
-                        .map(|p| (&p.href, format!("{:?}", p.assessment)))
-                        .collect();
-                    (&m.slug, &m.title, pages)
-                })
-                .collect();
-            let names: Vec<&String> = files.keys().collect();
-            let titles: Vec<&String> = rendered.pages.iter().map(|p| &p.title).collect();
-            let settings = format!("{:?}", course.config);
-            hash_of(&(
-                settings,
-                modules,
-                names,
-                titles,
-                options.standard,
-                options.sco_per_module,
-            ))
-        });
-        let manifest = LayoutCache::reuse(cache.map(|c| &c.manifest), key, || {
-            let xml = manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
-            Ok(xml.into())
-        })?;
-        files.insert(MANIFEST.to_string(), Content::Bytes(manifest));
+        let xml = manifest::manifest(course, &files, options.standard, options.sco_per_module)?;
+        files.insert(MANIFEST.to_string(), Content::Bytes(xml.into()));
     }
     Ok(files)
-}
-
-/// The launch page and manifest as last laid out, each with the hash of what it shows: a
-/// preview rebuild after a page edit that changed no title reuses both.
-#[derive(Default)]
-pub struct LayoutCache {
-    launch: Slot,
-    manifest: Slot,
-}
-
-/// One cached file and the hash of what it was made from.
-type Slot = Mutex<Option<(u64, Arc<[u8]>)>>;
-
-impl LayoutCache {
-    pub fn clear(&self) {
-        for slot in [&self.launch, &self.manifest] {
-            *lock(slot) = None;
-        }
-    }
-
-    /// The cached bytes when `key` matches, else `make()` (kept for next time).
-    fn reuse(
-        slot: Option<&Slot>,
-        key: Option<u64>,
-        make: impl FnOnce() -> Result<Arc<[u8]>>,
-    ) -> Result<Arc<[u8]>> {
-        let (Some(slot), Some(key)) = (slot, key) else {
-            return make();
-        };
-        let mut slot = lock(slot);
-        if let Some((seen, bytes)) = slot.as_ref()
-            && *seen == key
-        {
-            return Ok(Arc::clone(bytes));
-        }
-        let bytes = make()?;
-        *slot = Some((key, Arc::clone(&bytes)));
-        Ok(bytes)
-    }
 }
 
 pub const LAUNCH_PAGE: &str = "index.html";
@@ -255,7 +181,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        match crate::prepare(dir, None).unwrap() {
+        match crate::prepare(dir, None, &Memo::none()).unwrap() {
             Outcome::Ready(prepared, _) => prepared,
             Outcome::Stopped(problems) => panic!("{:?}", problems.sorted()),
         }
@@ -263,10 +189,13 @@ mod tests {
 
     fn layout(prepared: &Prepared, standard: Standard, sco_per_module: bool) -> PackageFiles {
         prepared
-            .package(PackageOptions {
-                standard,
-                sco_per_module,
-            })
+            .package(
+                PackageOptions {
+                    standard,
+                    sco_per_module,
+                },
+                &Memo::none(),
+            )
             .unwrap()
     }
 

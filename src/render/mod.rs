@@ -5,8 +5,8 @@
 mod quiz;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::lock;
 use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
+use crate::memo::{AsJson, Hashed, Memo};
 use crate::model::{Course, file_href, relative_url};
 use crate::slots::{LOCK_FILE, Slots};
 use crate::standard::Standard;
@@ -15,7 +15,7 @@ use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::BuildHasher;
+use std::sync::Arc;
 use tera::{Context, Tera};
 
 /// The course's pages rendered, and the course files they need.
@@ -40,92 +40,29 @@ pub struct RenderedPage {
     pub html: std::sync::Arc<[u8]>,
 }
 
-/// Pages as last rendered, for a preview that rebuilds after each edit: a page whose text
-/// did not change is not parsed again, and a page whose template input did not change is not
-/// templated again. Keys hash every input, so a hit is always right; the Markdown part is
-/// only valid while the set of pages and course files stays the same, and the preview
-/// clears the cache on any other change.
-#[derive(Default)]
-pub struct RenderCache {
-    markdown: std::sync::Mutex<HashMap<String, (u64, RenderedMarkdown)>>,
-    html: std::sync::Mutex<HashMap<String, (u64, PageHtml)>>,
-    theme: std::sync::Mutex<Option<CompiledTheme>>,
-}
-
-type CompiledTheme = (
-    std::sync::Arc<crate::templates::Theme>,
-    std::sync::Arc<Tera>,
-);
-
-impl RenderCache {
-    pub fn clear(&self) {
-        lock(&self.markdown).clear();
-        lock(&self.html).clear();
-        *lock(&self.theme) = None;
-    }
-
-    /// The theme as last loaded and compiled (theme changes clear the cache).
-    pub fn theme(&self) -> Option<CompiledTheme> {
-        lock(&self.theme).clone()
-    }
-
-    pub fn keep_theme(
-        &self,
-        theme: &std::sync::Arc<crate::templates::Theme>,
-        tera: &std::sync::Arc<Tera>,
-    ) {
-        *lock(&self.theme) = Some((std::sync::Arc::clone(theme), std::sync::Arc::clone(tera)));
-    }
-
-    fn render(&self, page: &crate::model::Page, targets: &LinkTargets) -> RenderedMarkdown {
-        let key = hash_of(&(&page.markdown, page.body_line_offset, &page.href));
-        let cached = lock(&self.markdown).get(&page.source).cloned();
-        match cached {
-            Some((hash, body)) if hash == key => body,
-            _ => {
-                let body = render_markdown(page, targets);
-                lock(&self.markdown).insert(page.source.clone(), (key, body.clone()));
-                body
-            }
-        }
-    }
-
-    fn html(&self, source: &str, key: u64) -> Option<std::sync::Arc<[u8]>> {
-        match lock(&self.html).get(source) {
-            Some((hash, html)) if *hash == key => Some(std::sync::Arc::clone(html)),
-            _ => None,
-        }
-    }
-
-    fn keep_html(&self, source: &str, key: u64, html: &std::sync::Arc<[u8]>) {
-        lock(&self.html).insert(source.to_string(), (key, std::sync::Arc::clone(html)));
-    }
-}
-
-type PageHtml = std::sync::Arc<[u8]>;
-
-/// A cache key. foldhash rather than the standard SipHash: keys cover every page's text
-/// and HTML (megabytes per rebuild), and nothing hostile chooses them.
-pub(crate) fn hash_of(value: &impl std::hash::Hash) -> u64 {
-    foldhash::quality::FixedState::default().hash_one(value)
-}
-
 /// Stage one: every page's Markdown to HTML, links checked, in course order. It needs no
 /// theme, so it runs while the theme's templates compile.
-pub fn render_bodies(course: &Course, cache: Option<&RenderCache>) -> Vec<RenderedMarkdown> {
-    let targets = LinkTargets {
+pub fn render_bodies(course: &Course, memo: &Memo) -> Vec<RenderedMarkdown> {
+    let targets = Hashed::new(LinkTargets {
         inventory: &course.inventory,
-        pages: course.pages().map(|p| (p.source.as_str(), p)).collect(),
+        pages: course
+            .pages()
+            .map(|p| (p.source.as_str(), p.into()))
+            .collect(),
         allow_scripts: course.config.package.allow_scripts,
         language: course.config.language(),
         strings: &course.strings,
-    };
+    });
     let pages: Vec<_> = course.pages().collect();
     pages
         .par_iter()
-        .map(|page| match cache {
-            Some(cache) => cache.render(page, &targets),
-            None => render_markdown(page, &targets),
+        .map(|page| {
+            memo.keep(
+                "markdown",
+                &page.source,
+                (*page, &targets),
+                |(page, targets)| render_markdown(page, &targets.value),
+            )
         })
         .collect()
 }
@@ -355,8 +292,8 @@ fn assign_slots(
 pub fn render_course(
     course: &Course,
     checked: CheckedCourse,
-    tera: &Tera,
-    cache: Option<&RenderCache>,
+    tera: &Hashed<Arc<Tera>>,
+    memo: &Memo,
 ) -> Result<RenderedCourse> {
     let CheckedCourse {
         bodies,
@@ -378,90 +315,45 @@ pub fn render_course(
         t: &course.strings,
         strings_json: &strings_json,
     })?;
+    let shared = Hashed::made_from(shared, &(&about, &course.strings, &strings_json));
     let mut shared_quiz = Context::new();
     shared_quiz.insert("t", &course.strings);
-    let about_key = cache.map(|_| hash_json(&(&about, &course.strings)));
+    let shared_quiz = Hashed::made_from(shared_quiz, &course.strings);
     let rendered = pages
         .par_iter()
         .zip(bodies.par_iter())
         .zip(titles.par_iter())
         .zip(quizzes.par_iter())
-        // Each of the pool's tasks copies the shared contexts when it first templates a page
-        // (or a quiz), and sets each page's own values on them (always the same keys): a copy
-        // per page, and freeing it, cost a tenth of checking the course. A preview rebuild,
-        // whose pages mostly come from the cache, copies them hardly at all.
-        .map_init(
-            || (None, None),
-            |(context, quiz_context): &mut (Option<Context>, Option<Context>),
-             (((page, body), title), page_quiz)| {
-                let key = about_key.map(|about| {
-                    let view = (&page.id, title, &page.description, &body.html);
-                    // A quiz takes questions from other pages too (pools): all of them count.
-                    let questions = page_quiz.as_ref().map(|quiz| {
-                        let slots: Vec<Option<&usize>> = quiz
-                            .blocks
-                            .iter()
-                            .flatten()
-                            .chain(&quiz.pool)
-                            .map(|q| question_slots.get(q.id.as_deref().unwrap_or_default()))
-                            .collect();
-                        hash_json(&(quiz.mode, &quiz.blocks, &quiz.pool, &quiz.settings, slots))
-                    });
-                    let page_key = (&page.href, view, body.first_heading.is_some(), questions);
-                    hash_of(&(about, mastery.to_bits(), page_key))
-                });
-                if let (Some(cache), Some(key)) = (cache, key)
-                    && let Some(html) = cache.html(&page.source, key)
-                {
-                    return Ok(RenderedPage {
-                        href: page.href.clone(),
-                        title: title.clone(),
-                        html,
-                    });
-                }
-                let (body_html, quiz_data) = match page_quiz {
-                    Some(page_quiz) => {
-                        let (html, data) = quiz::render_page_quiz(
-                            tera,
-                            quiz_context.get_or_insert_with(|| shared_quiz.clone()),
-                            page_quiz,
-                            &body.html,
-                            mastery,
-                            &question_slots,
-                        )?;
-                        (std::borrow::Cow::Owned(html), Some(data))
-                    }
-                    None => (std::borrow::Cow::Borrowed(&*body.html), None),
-                };
-                let context = context.get_or_insert_with(|| shared.clone());
-                let root = relative_url(&page.href, "index.html");
-                context.insert("root", root.trim_end_matches("index.html"));
-                context.insert(
-                    "page",
-                    &PageView {
-                        id: &page.id,
-                        title,
-                        description: page.description.as_deref(),
-                        body: &body_html,
-                        has_h1: body.first_heading.is_some(),
-                        quiz_data: quiz_data.as_deref(),
-                    },
-                );
-                // Room for the body and the page around it: no copying as the page grows.
-                let mut html = Vec::with_capacity(body_html.len() + 4096);
-                tera.render_to("page.html", context, &mut html)
-                    .map_err(|err| anyhow!("template page.html: {}", describe_tera_error(&err)))?;
-                let html: std::sync::Arc<[u8]> = html.into();
-                if let (Some(cache), Some(key)) = (cache, key) {
-                    cache.keep_html(&page.source, key, &html);
-                }
-                Ok(RenderedPage {
-                    href: page.href.clone(),
-                    title: title.clone(),
-                    html,
-                })
-            },
-        )
+        .map(|(((page, body), title), quiz)| {
+            let input = PageInput {
+                tera,
+                shared: &shared,
+                shared_quiz: &shared_quiz,
+                href: &page.href,
+                id: &page.id,
+                title,
+                description: page.description.as_deref(),
+                body: &body.html,
+                has_h1: body.first_heading.is_some(),
+                // A quiz takes questions from other pages too (pools): their slots are its own.
+                question_slots: quiz.as_ref().map(|quiz| {
+                    quiz.blocks
+                        .iter()
+                        .flatten()
+                        .chain(&quiz.pool)
+                        .filter_map(|q| q.id.as_deref())
+                        .filter_map(|id| Some((id, *question_slots.get(id)?)))
+                        .collect()
+                }),
+                quiz: quiz.as_ref().map(AsJson),
+                mastery: mastery.to_bits(),
+            };
+            Ok(RenderedPage {
+                href: page.href.clone(),
+                title: title.clone(),
+                html: memo.try_keep("page", &page.source, input, template_page)?,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(RenderedCourse {
         pages: rendered,
@@ -471,54 +363,118 @@ pub fn render_course(
     })
 }
 
-/// Everything the launch page shows (the course menu, navigation and the run-time's data, for
-/// one standard). With `sco_per_module` the same page serves every module's SCO: the module
-/// comes as a parameter.
-pub fn launch_context(
+/// Everything one page's template is made from.
+#[derive(Hash)]
+struct PageInput<'a> {
+    tera: &'a Hashed<Arc<Tera>>,
+    /// The course's part of every page's context, and of every quiz's.
+    shared: &'a Hashed<Context>,
+    shared_quiz: &'a Hashed<Context>,
+    href: &'a str,
+    id: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    body: &'a str,
+    has_h1: bool,
+    quiz: Option<AsJson<&'a quiz::PageQuiz>>,
+    /// The saved-state slot of each of the quiz's questions.
+    question_slots: Option<BTreeMap<&'a str, usize>>,
+    /// The course's mastery score (the bits of an `f64`), the pass mark of an assessment
+    /// that sets none.
+    mastery: u64,
+}
+
+/// One page's complete HTML document.
+fn template_page(input: PageInput) -> Result<Arc<[u8]>> {
+    let (body, quiz_data) = match (&input.quiz, &input.question_slots) {
+        (Some(AsJson(quiz)), Some(slots)) => {
+            let (html, data) = quiz::render_page_quiz(
+                &input.tera.value,
+                &mut input.shared_quiz.value.clone(),
+                quiz,
+                input.body,
+                f64::from_bits(input.mastery),
+                slots,
+            )?;
+            (std::borrow::Cow::Owned(html), Some(data))
+        }
+        _ => (std::borrow::Cow::Borrowed(input.body), None),
+    };
+    let mut context = input.shared.value.clone();
+    let root = relative_url(input.href, "index.html");
+    context.insert("root", root.trim_end_matches("index.html"));
+    context.insert(
+        "page",
+        &PageView {
+            id: input.id,
+            title: input.title,
+            description: input.description,
+            body: &body,
+            has_h1: input.has_h1,
+            quiz_data: quiz_data.as_deref(),
+        },
+    );
+    // Room for the body and the page around it: no copying as the page grows.
+    let mut html = Vec::with_capacity(body.len() + 4096);
+    input
+        .tera
+        .value
+        .render_to("page.html", &context, &mut html)
+        .map_err(|err| anyhow!("template page.html: {}", describe_tera_error(&err)))?;
+    Ok(html.into())
+}
+
+/// The launch page for one standard: the course menu, navigation and the run-time's data.
+/// With `sco_per_module` the same page serves every module's SCO: the module comes as a
+/// parameter.
+pub fn launch_page(
     course: &Course,
     rendered: &RenderedCourse,
+    tera: &Hashed<Arc<Tera>>,
     standard: Standard,
-) -> Result<Context> {
+    memo: &Memo,
+) -> Result<Arc<[u8]>> {
     with_launch_data(course, rendered, standard, |view, data| {
-        let mut context = Context::from_serialize(LaunchContext {
-            course: view,
-            t: &course.strings,
-            strings_json: &strings_json(course)?,
+        let input = LaunchInput {
+            tera,
+            view: AsJson(view),
+            data: AsJson(data),
+            strings: &course.strings,
             standard: standard.as_str(),
-        })?;
-        context.insert("runtime_data", &script_json(data)?);
-        Ok(context)
+        };
+        memo.try_keep(
+            "launch page",
+            standard.as_str(),
+            input,
+            template_launch_page,
+        )
     })
 }
 
-/// A hash of everything [`launch_context`] holds, without building it: the preview's key
-/// for the launch page.
-pub fn launch_key(course: &Course, rendered: &RenderedCourse, standard: Standard) -> u64 {
-    with_launch_data(course, rendered, standard, |view, data| {
-        hash_json(&(view, data, &course.strings))
-    })
+/// Everything the launch page is made from.
+#[derive(Hash)]
+struct LaunchInput<'a> {
+    tera: &'a Hashed<Arc<Tera>>,
+    view: AsJson<&'a CourseView<'a>>,
+    data: AsJson<&'a RuntimeData<'a>>,
+    strings: &'a crate::i18n::UiStrings,
+    standard: &'a str,
 }
 
-/// A cache key for what a template is given: its JSON, streamed into the hasher.
-fn hash_json(value: &impl Serialize) -> u64 {
-    let mut hasher = HashWriter(foldhash::quality::FixedState::default().build_hasher());
-    // Writing to a hasher cannot fail; a value that cannot be serialised fails the render.
-    let _ = serde_json::to_writer(&mut hasher, value);
-    std::hash::Hasher::finish(&hasher.0)
-}
-
-/// Feeds serialised bytes straight into a hasher.
-struct HashWriter<H: std::hash::Hasher>(H);
-
-impl<H: std::hash::Hasher> std::io::Write for HashWriter<H> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+fn template_launch_page(input: LaunchInput) -> Result<Arc<[u8]>> {
+    let mut context = Context::from_serialize(LaunchContext {
+        course: input.view.0,
+        t: input.strings,
+        strings_json: &script_json(input.strings)?,
+        standard: input.standard,
+    })?;
+    context.insert("runtime_data", &script_json(input.data.0)?);
+    let html = input
+        .tera
+        .value
+        .render("index.html", &context)
+        .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))?;
+    Ok(html.into_bytes().into())
 }
 
 fn with_launch_data<T>(
@@ -553,11 +509,6 @@ fn with_launch_data<T>(
             .collect(),
     };
     use_it(&view, &data)
-}
-
-pub fn render_launch(tera: &Tera, context: &Context) -> Result<String> {
-    tera.render("index.html", context)
-        .map_err(|err| anyhow!("template index.html: {}", describe_tera_error(&err)))
 }
 
 /// JSON to embed in a `<script>` element, with every `<` escaped: `</script>` would end the
@@ -651,7 +602,7 @@ struct CourseView<'a> {
 
 /// What every page shows of the course. Kept apart from the menu so that a page's context
 /// does not carry every other page (which made rendering quadratic in the page count).
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct CourseAbout<'a> {
     id: &'a str,
     title: &'a str,
@@ -807,7 +758,7 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         let mut diagnostics = Diagnostics::default();
-        let course = crate::load::load_course(dir.path(), &mut diagnostics).unwrap();
+        let course = crate::load::load_course(dir.path(), &mut diagnostics, &Memo::none()).unwrap();
         assert!(!diagnostics.has_errors(), "{:?}", diagnostics.sorted());
         (dir, course)
     }
@@ -827,7 +778,7 @@ mod tests {
             ("01-a/02-two.md", "# Two\n\n## Somewhere\n"),
         ]);
         let mut diagnostics = Diagnostics::default();
-        let bodies = render_bodies(&course, None);
+        let bodies = render_bodies(&course, &Memo::none());
         check_course(&course, bodies, &mut diagnostics).unwrap();
         let found: Vec<_> = diagnostics
             .sorted()
@@ -843,25 +794,59 @@ mod tests {
     }
 
     #[test]
-    fn pages_are_wrapped_in_the_theme_and_the_launch_key_follows_its_inputs() {
-        let (_dir, course) = course(&[
+    fn pages_are_wrapped_in_the_theme_and_made_again_only_when_what_they_show_changed() {
+        let (_dir, mut course) = course(&[
             ("01-a/01-one.md", "# One & only\n\nHello.\n"),
             ("01-a/02-two.md", "# Two\n\nBye.\n"),
         ]);
         let theme = crate::templates::Theme::load(&[]).unwrap();
-        let tera = theme.tera().unwrap();
+        let tera = Hashed::made_from(Arc::new(theme.tera().unwrap()), &theme);
+        let memo = Memo::keeping();
         let render = |course: &Course| {
             let mut diagnostics = Diagnostics::default();
-            let bodies = render_bodies(course, None);
+            let bodies = render_bodies(course, &memo);
             let checked = check_course(course, bodies, &mut diagnostics).unwrap();
-            render_course(course, checked, &tera, None).unwrap()
+            render_course(course, checked, &tera, &memo).unwrap()
         };
-        let rendered = render(&course);
-        let html = String::from_utf8(rendered.pages[0].html.to_vec()).unwrap();
+        let first = render(&course);
+        let html = String::from_utf8(first.pages[0].html.to_vec()).unwrap();
         assert!(html.contains("One &amp; only"), "{html}");
         assert!(html.contains("<p>Hello.</p>"), "{html}");
-        let key = |standard| launch_key(&course, &rendered, standard);
-        assert_eq!(key(Standard::Scorm12), key(Standard::Scorm12));
-        assert_ne!(key(Standard::Scorm12), key(Standard::Scorm2004));
+
+        let again = render(&course);
+        for (before, after) in first.pages.iter().zip(&again.pages) {
+            assert!(
+                Arc::ptr_eq(&before.html, &after.html),
+                "{} kept",
+                before.href
+            );
+        }
+        course.modules[0].pages[1].markdown = "# Two\n\nSee you.\n".into();
+        let edited = render(&course);
+        assert!(Arc::ptr_eq(&first.pages[0].html, &edited.pages[0].html));
+        let html = String::from_utf8(edited.pages[1].html.to_vec()).unwrap();
+        assert!(html.contains("<p>See you.</p>"), "{html}");
+        assert_eq!(
+            String::from_utf8(render(&course).pages[1].html.to_vec()).unwrap(),
+            String::from_utf8(
+                render_course(
+                    &course,
+                    check_course(
+                        &course,
+                        render_bodies(&course, &Memo::none()),
+                        &mut Diagnostics::default()
+                    )
+                    .unwrap(),
+                    &tera,
+                    &Memo::none()
+                )
+                .unwrap()
+                .pages[1]
+                    .html
+                    .to_vec()
+            )
+            .unwrap(),
+            "what the memo gives is what a build without it makes"
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::model::{Course, Page};
 use crate::quiz::{Kind, Question, kind_name};
 use anyhow::{Result, anyhow};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 
 /// How a page's questions behave.
@@ -25,6 +25,7 @@ pub enum Mode {
 }
 
 /// The quiz content of one page, ready to render.
+#[derive(Serialize)]
 pub struct PageQuiz {
     pub mode: Mode,
     /// The page's own blocks, in order, ids assigned.
@@ -190,7 +191,7 @@ pub fn render_page_quiz(
     quiz: &PageQuiz,
     html: &str,
     course_mastery: f64,
-    question_slots: &HashMap<&str, usize>,
+    question_slots: &BTreeMap<&str, usize>,
 ) -> Result<(String, String)> {
     let mut html = html.to_string();
     let all: Vec<&Question> = quiz.blocks.iter().flatten().chain(&quiz.pool).collect();
@@ -319,7 +320,7 @@ struct QuestionKey<'a> {
 }
 
 impl<'a> QuestionKey<'a> {
-    fn new(q: &'a Question, slots: &HashMap<&str, usize>) -> Self {
+    fn new(q: &'a Question, slots: &BTreeMap<&str, usize>) -> Self {
         let id = q.id.as_deref().unwrap_or_default();
         QuestionKey {
             id,

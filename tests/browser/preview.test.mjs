@@ -164,3 +164,25 @@ test('preview: other host names, requests without the page\'s token and files sw
     preview.child.kill();
   }
 });
+
+test('preview: an edited SVG, carried as the HTML policy checked it, is served as edited', async () => {
+  const dir = scratchDir('preview');
+  const course = join(dir, 'course');
+  cpSync(sampleCourse, course, { recursive: true });
+  const preview = await startPreview(course);
+  try {
+    const logo = '/course/scorm12/files/media/logo.svg';
+    assert.doesNotMatch((await ask(preview.origin, logo)).text, /data-edited/);
+    const file = join(course, 'media', 'logo.svg');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('<svg', '<svg data-edited="yes"'));
+    const deadline = Date.now() + 5000;
+    let served = '';
+    while (!served.includes('data-edited') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      served = (await ask(preview.origin, logo)).text;
+    }
+    assert.match(served, /data-edited="yes"/, 'the rebuild after the edit carries the new bytes');
+  } finally {
+    preview.child.kill();
+  }
+});

@@ -217,19 +217,20 @@ fn build_and_check_speak_json_for_pipelines() {
     assert_eq!(diagnostic["severity"], "error");
 }
 
-/// The preview's cached rebuild gives exactly what a fresh build gives, for every file of
-/// the package, after edits to a page's text, to a page title another page links to (the
-/// menu changes) and after a new page (the manifest changes).
+/// The preview's rebuild, with what it keeps, gives exactly what a fresh build gives, for
+/// every file of the package, after edits to a page's text, to a page title another page links
+/// to (the menu changes), to a carried SVG, and after a new page (the manifest changes).
 #[test]
-fn cached_rebuilds_equal_fresh_builds() {
+fn rebuilds_with_the_memo_equal_fresh_builds() {
+    use coursepack::memo::Memo;
     use coursepack::package::{Content, PackageOptions};
     use coursepack::standard::Standard;
     let dir = tempfile::tempdir().unwrap();
     let course = renamed_copy(dir.path(), "unchanged", "unchanged");
-    let cache = coursepack::Cache::default();
-    let package = |cache: Option<&coursepack::Cache>| {
+    let memo = Memo::keeping();
+    let package = |memo: &Memo| {
         let coursepack::Outcome::Ready(prepared, _) =
-            coursepack::prepare_cached(&course, None, cache).unwrap()
+            coursepack::prepare(&course, None, memo).unwrap()
         else {
             panic!("the sample course builds");
         };
@@ -238,7 +239,7 @@ fn cached_rebuilds_equal_fresh_builds() {
             sco_per_module: false,
         };
         prepared
-            .package_cached(options, cache)
+            .package(options, memo)
             .unwrap()
             .into_iter()
             .map(|(name, content)| match content {
@@ -251,7 +252,7 @@ fn cached_rebuilds_equal_fresh_builds() {
         let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
         String::from_utf8(bytes.clone()).unwrap()
     };
-    assert_eq!(package(Some(&cache)), package(None));
+    assert_eq!(package(&memo), package(&Memo::none()));
     let page = course.join("01-introduction/02-what-is-internal-risk.md");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(
@@ -259,21 +260,27 @@ fn cached_rebuilds_equal_fresh_builds() {
         text.replace("Internal risk is", "Internal risk, in short, is"),
     )
     .unwrap();
-    assert_eq!(package(Some(&cache)), package(None));
+    assert_eq!(package(&memo), package(&Memo::none()));
     std::fs::write(
         &page,
         text.replace("# What is internal risk?", "# Internal risk, defined"),
     )
     .unwrap();
-    let cached = package(Some(&cache));
-    assert_eq!(cached, package(None));
-    assert!(file(&cached, "index.html").contains(">Internal risk, defined<"));
+    let kept = package(&memo);
+    assert_eq!(kept, package(&Memo::none()));
+    assert!(file(&kept, "index.html").contains(">Internal risk, defined<"));
+    let logo = course.join("media/logo.svg");
+    let svg = std::fs::read_to_string(&logo).unwrap();
+    std::fs::write(&logo, svg.replace("<svg", "<svg data-edited=\"yes\"")).unwrap();
+    let kept = package(&memo);
+    assert_eq!(kept, package(&Memo::none()));
+    assert!(file(&kept, "files/media/logo.svg").contains("data-edited"));
     std::fs::write(
         course.join("01-introduction/04-one-more.md"),
         "# One more\n",
     )
     .unwrap();
-    let cached = package(Some(&cache));
-    assert_eq!(cached, package(None));
-    assert!(file(&cached, "imsmanifest.xml").contains("href=\"pages/introduction/one-more.html\""));
+    let kept = package(&memo);
+    assert_eq!(kept, package(&Memo::none()));
+    assert!(file(&kept, "imsmanifest.xml").contains("href=\"pages/introduction/one-more.html\""));
 }

@@ -17,5 +17,5 @@ libfuzzer_sys::fuzz_target!(|text: &str| {
         dir
     });
     std::fs::write(course.path().join("01-intro/01-page.md"), text).unwrap();
-    let _ = coursepack::check(course.path(), None);
+    let _ = coursepack::check(course.path(), None, &coursepack::memo::Memo::none());
 });
