@@ -6,7 +6,9 @@
 //! and reports, with its place, every construct that runs script or loads from outside
 //! (refused: an error) and every element or attribute outside the allowlist (left out: a
 //! warning). [`sanitize`] then gives the page HTML to ammonia with that same allowlist, so
-//! whatever a parser differential might hide from the check is still removed.
+//! whatever a parser differential might hide from the check is still removed. Text that goes
+//! into HTML (by the templates, or the media players the Markdown stage writes) is escaped by
+//! [`escape_html`].
 
 use ammonia::Builder;
 use std::borrow::Cow;
@@ -678,9 +680,48 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Escapes what HTML needs escaped and nothing more: Tera's default also turns `/` into
+/// `&#x2F;`, which makes every URL and page id in the output unreadable.
+pub fn escape_html(text: &str) -> String {
+    // Byte by byte: the five characters are ASCII, so slicing at them keeps UTF-8 whole, and
+    // Tera calls this for every value it prints or tests in an `if`.
+    let mut escaped = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        escaped.push_str(&rest[..i]);
+        escaped.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
+    }
+    escaped.push_str(rest);
+    escaped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_escaping_touches_the_five_characters_only() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("pages/a-b/c.html?x=1"), "pages/a-b/c.html?x=1");
+        assert_eq!(
+            escape_html("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(
+            escape_html("Ça «marche» & Україна>"),
+            "Ça «marche» &amp; Україна&gt;"
+        );
+    }
 
     fn refused_constructs(html: &str, source: Source) -> Vec<String> {
         check(html, source)

@@ -3,7 +3,7 @@
 //! file: `clip.en.vtt`, `clip.fr.vtt` (WebVTT, one per language) and `clip.transcript.md`.
 
 use crate::config::primary_subtag;
-use crate::templates::escape_html as escape;
+use crate::html_policy::escape_html as escape;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaKind {
