@@ -1029,7 +1029,7 @@ mod tests {
             question.text,
             r#"See <em>the</em> <a href="../risk/mapping.html">map</a>"#
         );
-        assert_eq!(question.options[0].text, "<code>yes</code>");
+        assert_eq!(question.answer.options()[0].text, "<code>yes</code>");
     }
 
     #[test]

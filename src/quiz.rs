@@ -69,24 +69,14 @@ pub const KIND_NAMES: &str =
 /// SCORM 1.2 choice responses are single characters `a`–`z`, `0`–`9`.
 pub const MAX_OPTIONS: usize = 36;
 
+/// One question: what every kind has, and its [`Answer`], which carries the kind's own data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Question {
     /// Explicit stable id, if the author gave one.
     pub id: Option<String>,
-    pub kind: Kind,
     /// Question text, inline Markdown.
     pub text: String,
-    /// Choice, true-false and likert options (inline Markdown).
-    pub options: Vec<Choice>,
-    /// Fill-in: accepted answers.
-    pub answers: Vec<String>,
-    pub case_sensitive: bool,
-    /// Numeric: the accepted range, inclusive.
-    pub range: Option<(f64, f64)>,
-    /// Matching: (left, right) in the right pairing.
-    pub pairs: Vec<(String, String)>,
-    /// Ordering: items in the right order.
-    pub sequence: Vec<String>,
+    pub answer: Answer,
     pub weight: f64,
     pub feedback_correct: Option<String>,
     pub feedback_incorrect: Option<String>,
@@ -97,6 +87,66 @@ pub struct Question {
     /// Where each author-written text starts in the block, for messages about it.
     #[serde(skip)]
     pub places: BTreeMap<Place, usize>,
+}
+
+/// What a question asks for and what counts as right, one variant per kind. Texts are inline
+/// Markdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Answer {
+    /// One correct option among at least two.
+    Single(Vec<Choice>),
+    /// Any number of correct options, at least one.
+    Multiple(Vec<Choice>),
+    /// The player's "True" and "False", the right one marked.
+    TrueFalse(Vec<Choice>),
+    /// Accepted answers, compared without case (unless `case_sensitive`) and surrounding spaces.
+    FillIn {
+        accepted: Vec<String>,
+        case_sensitive: bool,
+    },
+    /// A number within `low..=high`.
+    Numeric { low: f64, high: f64 },
+    /// Pairs: each left item goes with its right item.
+    Matching(Vec<(String, String)>),
+    /// Steps in the right order.
+    Ordering(Vec<String>),
+    /// The points of an opinion scale: never scored.
+    Likert(Vec<Choice>),
+    /// Free text: never scored.
+    Text,
+}
+
+impl Answer {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Answer::Single(_) => Kind::Single,
+            Answer::Multiple(_) => Kind::Multiple,
+            Answer::TrueFalse(_) => Kind::TrueFalse,
+            Answer::FillIn { .. } => Kind::FillIn,
+            Answer::Numeric { .. } => Kind::Numeric,
+            Answer::Matching(_) => Kind::Matching,
+            Answer::Ordering(_) => Kind::Ordering,
+            Answer::Likert(_) => Kind::Likert,
+            Answer::Text => Kind::Text,
+        }
+    }
+
+    /// The options a learner picks from: those of a choice, true-false or likert question.
+    pub fn options(&self) -> &[Choice] {
+        match self {
+            Answer::Single(options)
+            | Answer::Multiple(options)
+            | Answer::TrueFalse(options)
+            | Answer::Likert(options) => options,
+            _ => &[],
+        }
+    }
+}
+
+impl Question {
+    pub fn kind(&self) -> Kind {
+        self.answer.kind()
+    }
 }
 
 /// One author-written text of a question.
@@ -261,9 +311,10 @@ fn place_in_block(text: &str, line: &str, line_offset: usize) -> usize {
     line_offset + (text.as_ptr() as usize - line.as_ptr() as usize)
 }
 
-/// A question while its lines are read.
+/// A question while its lines are read: everything any kind could be given, until
+/// [`Draft::finish`] knows the kind and keeps what it takes.
 struct Draft {
-    question: Question,
+    question: Lines,
     declared: Option<(Kind, usize)>,
     scale: Option<Vec<String>>,
     /// Offset of each line that gave an answer (for errors about answers).
@@ -272,12 +323,29 @@ struct Draft {
     broken: bool,
 }
 
+/// What a question's lines gave.
+struct Lines {
+    id: Option<String>,
+    text: String,
+    options: Vec<Choice>,
+    answers: Vec<String>,
+    case_sensitive: bool,
+    range: Option<(f64, f64)>,
+    pairs: Vec<(String, String)>,
+    sequence: Vec<String>,
+    weight: f64,
+    feedback_correct: Option<String>,
+    feedback_incorrect: Option<String>,
+    explanation: Option<String>,
+    offset: usize,
+    places: BTreeMap<Place, usize>,
+}
+
 impl Draft {
     fn new(text: &str, offset: usize) -> Draft {
         Draft {
-            question: Question {
+            question: Lines {
                 id: None,
-                kind: Kind::Single,
                 text: text.to_string(),
                 options: Vec::new(),
                 answers: Vec::new(),
@@ -537,7 +605,7 @@ impl Draft {
         } else {
             None
         };
-        q.kind = match (self.declared, inferred) {
+        let kind = match (self.declared, inferred) {
             (Some((kind, _)), _) => kind,
             (None, Some(kind)) => kind,
             (None, None) if correct > 1 => {
@@ -555,7 +623,7 @@ impl Draft {
                 ));
             }
         };
-        match q.kind {
+        let answer = match kind {
             Kind::Single | Kind::Multiple => {
                 if q.options.len() < 2 {
                     return Err(error(
@@ -581,12 +649,18 @@ impl Draft {
                         "mark the right option with `- [x]`",
                     ));
                 }
-                if q.kind == Kind::Single && correct > 1 {
+                if kind == Kind::Single && correct > 1 {
                     return Err(error(
                         at,
                         format!("single-choice question has {correct} correct options"),
                         "mark one, or make it `type: multiple`",
                     ));
+                }
+                let options = std::mem::take(&mut q.options);
+                if kind == Kind::Single {
+                    Answer::Single(options)
+                } else {
+                    Answer::Multiple(options)
                 }
             }
             Kind::TrueFalse => {
@@ -602,7 +676,7 @@ impl Draft {
                 q.places.retain(|place, _| {
                     !matches!(place, Place::Option(_) | Place::OptionFeedback(_))
                 });
-                q.options = vec![
+                Answer::TrueFalse(vec![
                     Choice {
                         text: words.true_false[0].clone(),
                         correct: says_true,
@@ -613,21 +687,30 @@ impl Draft {
                         correct: !says_true,
                         feedback: None,
                     },
-                ];
+                ])
             }
-            Kind::FillIn if q.answers.is_empty() => {
-                return Err(error(
-                    at,
-                    "fill-in question has no accepted answer",
-                    "add `= answer` (several: `= colour | color`)",
-                ));
+            Kind::FillIn => {
+                if q.answers.is_empty() {
+                    return Err(error(
+                        at,
+                        "fill-in question has no accepted answer",
+                        "add `= answer` (several: `= colour | color`)",
+                    ));
+                }
+                Answer::FillIn {
+                    accepted: std::mem::take(&mut q.answers),
+                    case_sensitive: q.case_sensitive,
+                }
             }
-            Kind::Numeric if q.range.is_none() => {
-                return Err(error(
-                    self.answer_offset.unwrap_or(at),
-                    "numeric question has no numeric answer",
-                    "write `= 42`, `= 42 ± 0.5` or `= 10 .. 20`",
-                ));
+            Kind::Numeric => {
+                let Some((low, high)) = q.range else {
+                    return Err(error(
+                        self.answer_offset.unwrap_or(at),
+                        "numeric question has no numeric answer",
+                        "write `= 42`, `= 42 ± 0.5` or `= 10 .. 20`",
+                    ));
+                };
+                Answer::Numeric { low, high }
             }
             Kind::Matching => {
                 if q.pairs.len() < 2 {
@@ -647,6 +730,7 @@ impl Draft {
                         "split the question",
                     ));
                 }
+                Answer::Matching(std::mem::take(&mut q.pairs))
             }
             Kind::Ordering => {
                 if q.sequence.len() < 2 {
@@ -666,6 +750,7 @@ impl Draft {
                         "split the question",
                     ));
                 }
+                Answer::Ordering(std::mem::take(&mut q.sequence))
             }
             Kind::Likert => {
                 if correct > 0 {
@@ -696,22 +781,42 @@ impl Draft {
                         "list the points with `scale: Disagree | Neutral | Agree`",
                     ));
                 }
+                Answer::Likert(std::mem::take(&mut q.options))
             }
-            _ => {}
-        }
-        if q.kind.is_scored()
-            && q.kind != Kind::Numeric
-            && q.kind != Kind::FillIn
-            && q.kind != Kind::TrueFalse
+            Kind::Text => Answer::Text,
+        };
+        if kind.is_scored()
+            && !matches!(kind, Kind::Numeric | Kind::FillIn | Kind::TrueFalse)
             && !q.answers.is_empty()
         {
             return Err(error(
                 self.answer_offset.unwrap_or(at),
-                format!("{} question cannot have an `=` answer", kind_name(q.kind)),
+                format!("{} question cannot have an `=` answer", kind_name(kind)),
                 "remove the `=` line, or change the question type",
             ));
         }
-        Ok(self.question)
+        let Lines {
+            id,
+            text,
+            weight,
+            feedback_correct,
+            feedback_incorrect,
+            explanation,
+            offset,
+            places,
+            ..
+        } = self.question;
+        Ok(Question {
+            id,
+            text,
+            answer,
+            weight,
+            feedback_correct,
+            feedback_incorrect,
+            explanation,
+            offset,
+            places,
+        })
     }
 }
 
@@ -722,9 +827,7 @@ impl Question {
     pub fn render_texts(&mut self, mut render: impl FnMut(&str, usize) -> String) {
         let Question {
             text,
-            options,
-            pairs,
-            sequence,
+            answer,
             feedback_correct,
             feedback_incorrect,
             explanation,
@@ -736,18 +839,30 @@ impl Question {
             *text = render(text, places.get(&place).copied().unwrap_or(*offset));
         };
         apply(Place::Question, text);
-        for (n, option) in options.iter_mut().enumerate() {
-            apply(Place::Option(n), &mut option.text);
-            if let Some(feedback) = &mut option.feedback {
-                apply(Place::OptionFeedback(n), feedback);
+        match answer {
+            Answer::Single(options)
+            | Answer::Multiple(options)
+            | Answer::TrueFalse(options)
+            | Answer::Likert(options) => {
+                for (n, option) in options.iter_mut().enumerate() {
+                    apply(Place::Option(n), &mut option.text);
+                    if let Some(feedback) = &mut option.feedback {
+                        apply(Place::OptionFeedback(n), feedback);
+                    }
+                }
             }
-        }
-        for (n, (left, right)) in pairs.iter_mut().enumerate() {
-            apply(Place::PairLeft(n), left);
-            apply(Place::PairRight(n), right);
-        }
-        for (n, step) in sequence.iter_mut().enumerate() {
-            apply(Place::Step(n), step);
+            Answer::Matching(pairs) => {
+                for (n, (left, right)) in pairs.iter_mut().enumerate() {
+                    apply(Place::PairLeft(n), left);
+                    apply(Place::PairRight(n), right);
+                }
+            }
+            Answer::Ordering(steps) => {
+                for (n, step) in steps.iter_mut().enumerate() {
+                    apply(Place::Step(n), step);
+                }
+            }
+            Answer::FillIn { .. } | Answer::Numeric { .. } | Answer::Text => {}
         }
         for (place, text) in [
             (Place::Correct, feedback_correct),
@@ -872,11 +987,14 @@ mod tests {
         let q = one(
             "? Gift?\n- [ ] Accept\n  > Never.\n- [x] Decline\nid: gift\nweight: 2\ncorrect: Yes.\nincorrect: No.\nexplain: Because.\n",
         );
-        assert_eq!(q.kind, Kind::Single);
+        assert_eq!(q.kind(), Kind::Single);
         assert_eq!(q.id.as_deref(), Some("gift"));
         assert_eq!(q.weight, 2.0);
-        assert_eq!(q.options[0].feedback.as_deref(), Some("Never."));
-        assert!(q.options[1].correct && !q.options[0].correct);
+        let Answer::Single(options) = &q.answer else {
+            panic!("{:?}", q.answer)
+        };
+        assert_eq!(options[0].feedback.as_deref(), Some("Never."));
+        assert!(options[1].correct && !options[0].correct);
         assert_eq!(
             (
                 q.feedback_correct.as_deref(),
@@ -894,49 +1012,63 @@ mod tests {
         assert_eq!(err.help, "mark one, or make it `type: multiple`");
         assert_eq!(err.offset, 0);
         let q = one("? Which?\ntype: multiple\n- [x] a\n- [x] b\n- [ ] c\n");
-        assert_eq!(q.kind, Kind::Multiple);
+        assert_eq!(q.kind(), Kind::Multiple);
+        let marked: Vec<bool> = q.answer.options().iter().map(|o| o.correct).collect();
+        assert_eq!(marked, [true, true, false]);
     }
 
     #[test]
     fn true_false_fill_in_and_numeric_are_inferred() {
         let tf = one("? Rotation stops all corruption.\n= false\n");
-        assert_eq!(tf.kind, Kind::TrueFalse);
+        assert_eq!(tf.kind(), Kind::TrueFalse);
         assert_eq!(
-            tf.options.iter().map(|o| o.correct).collect::<Vec<_>>(),
+            tf.answer
+                .options()
+                .iter()
+                .map(|o| o.correct)
+                .collect::<Vec<_>>(),
             vec![false, true]
         );
         let fill = one("? The declaration's town?\n= Arusha | arusha, Tanzania\n");
-        assert_eq!(fill.kind, Kind::FillIn);
-        assert_eq!(fill.answers, vec!["Arusha", "arusha, Tanzania"]);
-        assert!(!fill.case_sensitive);
-        assert_eq!(one("? Year?\n= 2003\n").range, Some((2003.0, 2003.0)));
-        assert_eq!(one("? Pi?\n= 3.14 ± 0.01\n").range, Some((3.13, 3.15)));
-        assert_eq!(one("? Score?\n= 10 .. 16\n").range, Some((10.0, 16.0)));
+        assert_eq!(
+            fill.answer,
+            Answer::FillIn {
+                accepted: vec!["Arusha".into(), "arusha, Tanzania".into()],
+                case_sensitive: false
+            }
+        );
+        let numeric = |low, high| Answer::Numeric { low, high };
+        assert_eq!(one("? Year?\n= 2003\n").answer, numeric(2003.0, 2003.0));
+        assert_eq!(one("? Pi?\n= 3.14 ± 0.01\n").answer, numeric(3.13, 3.15));
+        assert_eq!(one("? Score?\n= 10 .. 16\n").answer, numeric(10.0, 16.0));
     }
 
     #[test]
     fn matching_ordering_likert_and_text() {
         let m = one("? Match\n- Likelihood -> how probable\n- Impact -> how serious\n");
-        assert_eq!(m.kind, Kind::Matching);
-        assert_eq!(
-            m.pairs[1],
-            ("Impact".to_string(), "how serious".to_string())
-        );
+        let Answer::Matching(pairs) = m.answer else {
+            panic!("{:?}", m.answer)
+        };
+        assert_eq!(pairs[1], ("Impact".to_string(), "how serious".to_string()));
         let o = one("? Order\n1. Identify\n2. Assess\n3. Plan\n");
-        assert_eq!(o.kind, Kind::Ordering);
-        assert_eq!(o.sequence, vec!["Identify", "Assess", "Plan"]);
+        assert_eq!(
+            o.answer,
+            Answer::Ordering(vec!["Identify".into(), "Assess".into(), "Plan".into()])
+        );
         let l = one("? I can report misconduct safely.\ntype: likert\n");
-        assert_eq!(l.options.len(), 5);
+        assert_eq!(l.kind(), Kind::Likert);
+        assert_eq!(l.answer.options().len(), 5);
         let custom = one("? Often?\ntype: likert\nscale: Never | Sometimes | Often\n");
         assert_eq!(
             custom
-                .options
+                .answer
+                .options()
                 .iter()
                 .map(|o| o.text.as_str())
                 .collect::<Vec<_>>(),
             vec!["Never", "Sometimes", "Often"]
         );
-        assert_eq!(one("? Comments?\ntype: text\n").kind, Kind::Text);
+        assert_eq!(one("? Comments?\ntype: text\n").answer, Answer::Text);
     }
 
     #[test]

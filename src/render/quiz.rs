@@ -6,7 +6,7 @@ use crate::config::{AssessmentSettings, FeedbackTiming};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{RenderedMarkdown, quiz_placeholder};
 use crate::model::{Course, Page};
-use crate::quiz::{Kind, Question, kind_name};
+use crate::quiz::{Answer, Kind, Question, kind_name};
 use anyhow::{Result, anyhow};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -138,16 +138,16 @@ fn check_page(
             );
         }
         Mode::Survey => {
-            for question in blocks.iter().flatten().filter(|q| q.kind.is_scored()) {
+            for question in blocks.iter().flatten().filter(|q| q.kind().is_scored()) {
                 diagnostics.push(
-                    Diagnostic::error(&page.source, Some(position_in(page, question.offset)), format!("survey page has a scored {} question", kind_name(question.kind)))
+                    Diagnostic::error(&page.source, Some(position_in(page, question.offset)), format!("survey page has a scored {} question", kind_name(question.kind())))
                         .with_help("surveys take `type: likert` and `type: text` questions; put scored questions on another page"),
                 );
             }
         }
         Mode::Assessment => {
             let count = questions.len();
-            if !questions.iter().any(|q| q.kind.is_scored()) {
+            if !questions.iter().any(|q| q.kind().is_scored()) {
                 diagnostics.push(
                     Diagnostic::error(&page.source, None, "assessment page has no scored question")
                         .with_help(
@@ -262,8 +262,12 @@ struct QuestionView<'a> {
 
 impl<'a> QuestionView<'a> {
     fn new(q: &'a Question) -> Self {
-        let mut right: Vec<(usize, &str)> = q
-            .pairs
+        let (pairs, steps): (&[(String, String)], &[String]) = match &q.answer {
+            Answer::Matching(pairs) => (pairs, &[]),
+            Answer::Ordering(steps) => (&[], steps),
+            _ => (&[], &[]),
+        };
+        let mut right: Vec<(usize, &str)> = pairs
             .iter()
             .enumerate()
             .map(|(i, (_, r))| (i, r.as_str()))
@@ -271,14 +275,13 @@ impl<'a> QuestionView<'a> {
         right.sort_by(|a, b| a.1.cmp(b.1));
         QuestionView {
             id: q.id.as_deref().unwrap_or_default(),
-            kind: q.kind,
-            kind_name: kind_name(q.kind),
+            kind: q.kind(),
+            kind_name: kind_name(q.kind()),
             text: &q.text,
-            options: q.options.iter().map(|o| o.text.as_str()).collect(),
-            left: q.pairs.iter().map(|(l, _)| l.as_str()).collect(),
+            options: q.answer.options().iter().map(|o| o.text.as_str()).collect(),
+            left: pairs.iter().map(|(l, _)| l.as_str()).collect(),
             right,
-            steps: q
-                .sequence
+            steps: steps
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (i, s.as_str()))
@@ -308,7 +311,7 @@ struct QuestionKey<'a> {
     /// Choice: indices of the correct options.
     correct: Vec<usize>,
     options: usize,
-    answers: &'a [String],
+    answers: Vec<&'a str>,
     case_sensitive: bool,
     range: Option<(f64, f64)>,
     pairs: usize,
@@ -322,25 +325,43 @@ struct QuestionKey<'a> {
 impl<'a> QuestionKey<'a> {
     fn new(q: &'a Question, slots: &BTreeMap<&str, usize>) -> Self {
         let id = q.id.as_deref().unwrap_or_default();
+        let options = q.answer.options();
+        let (mut answers, mut case_sensitive, mut range, mut pairs, mut steps) =
+            (Vec::new(), false, None, 0, 0);
+        match &q.answer {
+            Answer::TrueFalse(options) => {
+                answers.push(if options[0].correct { "true" } else { "false" });
+            }
+            Answer::FillIn {
+                accepted,
+                case_sensitive: sensitive,
+            } => {
+                answers = accepted.iter().map(String::as_str).collect();
+                case_sensitive = *sensitive;
+            }
+            Answer::Numeric { low, high } => range = Some((*low, *high)),
+            Answer::Matching(matching) => pairs = matching.len(),
+            Answer::Ordering(ordering) => steps = ordering.len(),
+            Answer::Single(_) | Answer::Multiple(_) | Answer::Likert(_) | Answer::Text => {}
+        }
         QuestionKey {
             id,
             slot: slots[id],
-            kind: q.kind,
+            kind: q.kind(),
             weight: q.weight,
-            correct: q
-                .options
+            correct: options
                 .iter()
                 .enumerate()
                 .filter(|(_, o)| o.correct)
                 .map(|(i, _)| i)
                 .collect(),
-            options: q.options.len(),
-            answers: &q.answers,
-            case_sensitive: q.case_sensitive,
-            range: q.range,
-            pairs: q.pairs.len(),
-            steps: q.sequence.len(),
-            option_feedback: q.options.iter().map(|o| o.feedback.as_deref()).collect(),
+            options: options.len(),
+            answers,
+            case_sensitive,
+            range,
+            pairs,
+            steps,
+            option_feedback: options.iter().map(|o| o.feedback.as_deref()).collect(),
             feedback_correct: q.feedback_correct.as_deref(),
             feedback_incorrect: q.feedback_incorrect.as_deref(),
             explanation: q.explanation.as_deref(),
