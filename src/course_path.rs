@@ -3,11 +3,8 @@
 //! folder there, through no link that leaves the course.
 
 use crate::diagnostics::Diagnostic;
-use crate::lock;
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// Why a referenced path cannot go into a package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,40 +65,14 @@ impl PathProblem {
 /// Resolves `relative` (a `/`-separated path from the course root, which is canonical) to a
 /// real file or folder inside the course, refusing `..` escapes and symlinks that lead out.
 pub fn resolve_in_course(root: &Path, relative: &str) -> Result<PathBuf, PathProblem> {
-    resolve_with(root, relative, &RealFolders::default()).map(|resolved| resolved.path)
-}
-
-/// A path resolved inside the course, and whether it is a folder.
-pub struct Resolved {
-    pub path: PathBuf,
-    pub is_dir: bool,
-}
-
-/// Course folders already seen to be real folders rather than links: the pages of a course
-/// reference thousands of files in a few folders, which need looking at once.
-#[derive(Default)]
-pub struct RealFolders(Mutex<HashSet<PathBuf, foldhash::fast::RandomState>>);
-
-/// [`resolve_in_course`], skipping the folders in `known` and adding those it looks at.
-pub fn resolve_with(
-    root: &Path,
-    relative: &str,
-    known: &RealFolders,
-) -> Result<Resolved, PathProblem> {
     let normalized = normalize(relative)?;
     let joined = root.join(&normalized);
     // Without `..` and below a canonical root, the path is real unless one of its own
     // components is a link: looking at those few is far cheaper than resolving the whole path
-    // again, and a course has thousands of references.
-    let parts: Vec<&str> = normalized.split('/').filter(|p| !p.is_empty()).collect();
+    // again.
     let mut path = root.to_path_buf();
-    let mut is_dir = true;
-    for (i, part) in parts.iter().enumerate() {
+    for part in normalized.split('/').filter(|p| !p.is_empty()) {
         path.push(part);
-        let last = i + 1 == parts.len();
-        if !last && lock(&known.0).contains(&path) {
-            continue;
-        }
         let kind = fs::symlink_metadata(&path)
             .map_err(|_| PathProblem::Missing)?
             .file_type();
@@ -116,23 +87,13 @@ pub fn resolve_with(
             if !kind.is_dir() && !kind.is_file() {
                 return Err(PathProblem::NotAFile);
             }
-            return Ok(Resolved {
-                path: real,
-                is_dir: kind.is_dir(),
-            });
+            return Ok(real);
         }
         if !kind.is_dir() && !kind.is_file() {
             return Err(PathProblem::NotAFile);
         }
-        is_dir = kind.is_dir();
-        if is_dir && !last {
-            lock(&known.0).insert(path.clone());
-        }
     }
-    Ok(Resolved {
-        path: joined,
-        is_dir,
-    })
+    Ok(joined)
 }
 
 /// Lexically normalises a relative `/` path, refusing absolute paths and `..` above the root.
@@ -210,11 +171,8 @@ pub(crate) mod tests {
         symlink(&outside, root.join("01-a/elsewhere")).unwrap();
         symlink(outside.join("y.png"), root.join("01-a/media/y.png")).unwrap();
 
-        // One cache of folders for every reference, as a page pass has: a folder found real
-        // before must not hide a link below it.
-        let known = RealFolders::default();
-        let resolve = |relative| resolve_with(&root, relative, &known).map(|r| r.path);
-        let is_dir = |relative| resolve_with(&root, relative, &known).map(|r| r.is_dir);
+        let resolve = |relative| resolve_in_course(&root, relative);
+        let is_dir = |relative| resolve(relative).map(|path| path.is_dir());
         assert_eq!(
             resolve("01-a/./media/x.png"),
             Ok(root.join("01-a/media/x.png"))
