@@ -175,11 +175,8 @@ fn compile_theme(dir: &Path, templates: Option<&Path>, memo: &Memo) -> Result<Co
     overrides.extend(templates);
     let theme = Arc::new(Theme::load(&overrides)?);
     let tera = memo.try_keep("theme", "", &*theme, |theme| Ok(Arc::new(theme.tera()?)))?;
-    Ok((
-        Arc::clone(&theme),
-        Hashed::made_from(tera, &*theme),
-        problem,
-    ))
+    let tera = Hashed::made_from(tera, &*theme);
+    Ok((theme, tera, problem))
 }
 
 /// Locks `mutex` whether or not a thread panicked while holding it: that panic is reported

@@ -101,7 +101,7 @@ fn take_inventory(root: &Path) -> Result<Inventory> {
             .ok()
             .and_then(Path::to_str)
             .map(|relative| relative.replace('\\', "/"));
-        // A name that is not UTF-8 cannot be written in a page.
+        // A name that is not UTF-8 cannot be written in a page, and Git's folder is not walked.
         let Some(relative) = relative.filter(|r| r != ".git") else {
             if is_dir {
                 walk.skip_current_dir();

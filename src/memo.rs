@@ -41,15 +41,13 @@ impl Memo {
         input: I,
         make: fn(I) -> T,
     ) -> T {
-        let Some(key) = self.kept.as_ref().map(|_| hash_of(&input)) else {
-            return make(input);
-        };
-        if let Some(kept) = self.find(step, place, key) {
-            return kept;
+        let made = self.reuse(step, place, input, |input| {
+            Ok::<T, std::convert::Infallible>(make(input))
+        });
+        match made {
+            Ok(made) => made,
+            Err(never) => match never {},
         }
-        let made = make(input);
-        self.put(step, place, key, made.clone());
-        made
     }
 
     /// [`Memo::keep`] for a step that can fail: only what succeeded is kept.
@@ -60,6 +58,17 @@ impl Memo {
         input: I,
         make: fn(I) -> Result<T>,
     ) -> Result<T> {
+        self.reuse(step, place, input, make)
+    }
+
+    /// What [`Memo::keep`] and [`Memo::try_keep`] share; `make` is only ever their `fn`.
+    fn reuse<I: Hash, T: Clone + Send + Sync + 'static, E>(
+        &self,
+        step: &'static str,
+        place: &str,
+        input: I,
+        make: impl FnOnce(I) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         let Some(key) = self.kept.as_ref().map(|_| hash_of(&input)) else {
             return make(input);
         };

@@ -335,17 +335,19 @@ pub fn render_course(
                 description: page.description.as_deref(),
                 body: &body.html,
                 has_h1: body.first_heading.is_some(),
-                // A quiz takes questions from other pages too (pools): their slots are its own.
-                question_slots: quiz.as_ref().map(|quiz| {
-                    quiz.blocks
+                quiz: quiz.as_ref().map(|quiz| QuizInput {
+                    quiz: AsJson(quiz),
+                    // A quiz takes questions from other pages too (pools): their slots are
+                    // its own.
+                    slots: quiz
+                        .blocks
                         .iter()
                         .flatten()
                         .chain(&quiz.pool)
                         .filter_map(|q| q.id.as_deref())
                         .filter_map(|id| Some((id, *question_slots.get(id)?)))
-                        .collect()
+                        .collect(),
                 }),
-                quiz: quiz.as_ref().map(AsJson),
                 mastery: mastery.to_bits(),
             };
             Ok(RenderedPage {
@@ -376,18 +378,26 @@ struct PageInput<'a> {
     description: Option<&'a str>,
     body: &'a str,
     has_h1: bool,
-    quiz: Option<AsJson<&'a quiz::PageQuiz>>,
-    /// The saved-state slot of each of the quiz's questions.
-    question_slots: Option<BTreeMap<&'a str, usize>>,
+    quiz: Option<QuizInput<'a>>,
     /// The course's mastery score (the bits of an `f64`), the pass mark of an assessment
     /// that sets none.
     mastery: u64,
 }
 
+/// A page's quiz, and the saved-state slot of each of its questions.
+#[derive(Hash)]
+struct QuizInput<'a> {
+    quiz: AsJson<&'a quiz::PageQuiz>,
+    slots: BTreeMap<&'a str, usize>,
+}
+
 /// One page's complete HTML document.
 fn template_page(input: PageInput) -> Result<Arc<[u8]>> {
-    let (body, quiz_data) = match (&input.quiz, &input.question_slots) {
-        (Some(AsJson(quiz)), Some(slots)) => {
+    let (body, quiz_data) = match &input.quiz {
+        Some(QuizInput {
+            quiz: AsJson(quiz),
+            slots,
+        }) => {
             let (html, data) = quiz::render_page_quiz(
                 &input.tera.value,
                 &mut input.shared_quiz.value.clone(),
@@ -398,7 +408,7 @@ fn template_page(input: PageInput) -> Result<Arc<[u8]>> {
             )?;
             (std::borrow::Cow::Owned(html), Some(data))
         }
-        _ => (std::borrow::Cow::Borrowed(input.body), None),
+        None => (std::borrow::Cow::Borrowed(input.body), None),
     };
     let mut context = input.shared.value.clone();
     let root = relative_url(input.href, "index.html");
