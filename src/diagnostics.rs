@@ -65,6 +65,21 @@ impl Diagnostic {
     }
 }
 
+/// The candidate closest to what was written, if one is close enough to be a likely typo:
+/// the "did you mean" of a help line.
+pub fn closest<'a>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let written = written.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|known| (strsim::jaro_winkler(&written, &known.to_lowercase()), known))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(similarity, _)| *similarity > 0.8)
+        .map(|(_, known)| known)
+}
+
 /// `text` as it may go to a terminal: control characters (but line breaks and tabs) and the
 /// bidirectional overrides, which could move the cursor, retitle the window or reorder what
 /// a reader sees, written as `\u{1b}` escapes. Titles, names and messages come from input

@@ -75,13 +75,9 @@ pub fn check_overrides(config: &CourseConfig, text: &str) -> Vec<Diagnostic> {
     for (key, value) in &config.strings {
         let at = Some(index.position(value.span().start));
         let Some(reference) = english.get(key) else {
-            let closest = english
-                .keys()
-                .map(|known| (strsim::jaro_winkler(key, known), known))
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .filter(|(similarity, _)| *similarity > 0.8);
+            let closest = crate::diagnostics::closest(key, english.keys().map(String::as_str));
             let help = match closest {
-                Some((_, known)) => format!("did you mean `{known}`?"),
+                Some(known) => format!("did you mean `{known}`?"),
                 None => {
                     let known: Vec<_> = english.keys().map(String::as_str).collect();
                     format!("the keys are: {}", known.join(", "))

@@ -2,7 +2,7 @@
 //! byte range it came from, so that a translation replaces that range and nothing else:
 //! Markdown structure, link targets, quiz syntax and settings stay as the designer wrote them.
 
-use crate::markdown::{assign_heading_ids, parser};
+use crate::markdown::{assign_heading_ids, parser, prepare};
 use crate::model::Course;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::collections::HashMap;
@@ -314,7 +314,19 @@ impl<'a> MarkdownUnits<'a> {
 
     fn collect(mut self) {
         let body = &self.text[self.body_start..];
-        let mut events: Vec<(Event, Range<usize>)> = parser(body).into_offset_iter().collect();
+        // The parser reads the body as the page's Markdown stage does; ranges are mapped back
+        // to the author's bytes, which a translation replaces.
+        let first_unit = self.units.len();
+        let prepared = prepare(body);
+        let mut events: Vec<(Event, Range<usize>)> = parser(&prepared.text)
+            .into_offset_iter()
+            .map(|(event, range)| (event, prepared.original_range(range)))
+            .collect();
+        for callout in &prepared.callouts {
+            if let Some(range) = &callout.title_range {
+                self.push(range.clone(), "callout title", Form::Line { anchor: None });
+            }
+        }
         let explicit: Vec<bool> = events
             .iter()
             .map(|(e, _)| matches!(e, Event::Start(Tag::Heading { id: Some(_), .. })))
@@ -380,6 +392,8 @@ impl<'a> MarkdownUnits<'a> {
             }
             i += 1;
         }
+        // Callout titles were found first: the translator reads the page in order.
+        self.units[first_unit..].sort_by_key(|unit| unit.range.start);
     }
 
     /// One run of inline text. A run of images only gives their alt texts instead.

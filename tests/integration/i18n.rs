@@ -84,7 +84,7 @@ fn a_language_without_catalogue_falls_back_to_english_with_a_warning() {
     let (code, shown) = check(&course);
     assert_eq!(code, 0, "{shown}");
     assert!(
-        shown.starts_with("COURSE/course.toml:5:12: warning: no built-in translation of the player for `de`: 45 strings will show in English\n  help: translate them under [strings] in course.toml: answered, attempt,"),
+        shown.starts_with("COURSE/course.toml:5:12: warning: no built-in translation of the player for `de`: 61 strings will show in English\n  help: translate them under [strings] in course.toml: answered, attempt,"),
         "{shown}"
     );
     let zip = build(&course.path(), "scorm12", &course.out(), &[]);

@@ -1,7 +1,15 @@
 //! Markdown → HTML for one page, through small passes over pulldown-cmark's events:
-//! heading anchors, link and file rewriting (with every broken reference reported at its
-//! line), raw HTML attribute rewriting and the `<script>` rule. A function of the page and the
-//! course's inventory of files: it reads no file itself.
+//! heading anchors, callouts and attribute lists, link and file rewriting (with every broken
+//! reference reported at its line), raw HTML attribute rewriting and the `<script>` rule,
+//! footnotes. A function of the page and the course's inventory of files: it reads no file
+//! itself.
+
+mod attributes;
+mod blocks;
+mod callout;
+mod extensions;
+
+pub use blocks::{Prepared, prepare};
 
 use crate::course_path::{PathProblem, normalize};
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
@@ -10,8 +18,11 @@ use crate::model::{Page, file_href, relative_url};
 use crate::quiz::{Question, parse_quiz};
 use crate::slug::slugify;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+
+/// A page's events, each with its bytes in the prepared text.
+type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 const REFUSED_HELP: &str = "remove it; a course whose every author is trusted can set `allow_scripts = true` under [package] in course.toml, which turns the HTML policy off";
 const LEFT_OUT_HELP: &str = "write it in Markdown or with the HTML the README's HTML policy lists";
@@ -26,7 +37,8 @@ pub fn parser(text: &str) -> Parser<'_> {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_DEFINITION_LIST;
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM;
     Parser::new_ext(text, options)
 }
 
@@ -109,19 +121,29 @@ pub fn quiz_placeholder(n: usize) -> String {
 }
 
 pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
-    let text: &str = &page.markdown;
-    let mut events: Vec<(Event, Range<usize>)> = parser(text).into_offset_iter().collect();
+    let prepared = prepare(&page.markdown);
+    let text: &str = &prepared.text;
+    let events: Events = parser(text).into_offset_iter().collect();
     let mut pass = PagePass {
         page,
         targets,
-        lines: LineIndex::new(text, page.body_line_offset),
+        prepared: &prepared,
+        lines: LineIndex::new(&page.markdown, page.body_line_offset),
+        code_block_extras: HashMap::new(),
         out: RenderedMarkdown::default(),
     };
+    pass.report_block_problems();
+    let mut events = PagePass::merge_text(events);
     pass.collect_anchors(&mut events);
+    let events = pass.shape_callouts(events);
+    let mut events = pass.apply_attributes(events);
+    pass.warn_template_syntax(&events);
     pass.embed_media_players(&mut events);
     pass.rewrite_references(&mut events);
+    let events = pass.write_code_blocks(events);
     let events = pass.rewrite_raw_html(events);
     let events = pass.extract_quizzes(events);
+    let events = pass.gather_footnotes(events);
     pass.warn_when_long(&events);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
@@ -132,23 +154,95 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
 struct PagePass<'a> {
     page: &'a Page,
     targets: &'a LinkTargets<'a>,
+    /// The text the parser read; offsets in events are offsets in it.
+    prepared: &'a Prepared<'a>,
+    /// Lines of the page as the author wrote it.
     lines: LineIndex<'a>,
+    /// Code blocks that attribute lists gave an id or classes, by their start offset.
+    code_block_extras: HashMap<usize, (Option<String>, String)>,
     out: RenderedMarkdown,
 }
 
 impl<'a> PagePass<'a> {
+    /// The author's line and column of an offset in the prepared text.
+    fn at(&self, offset: usize) -> Position {
+        self.lines.position(self.prepared.original(offset))
+    }
+
     fn error(&mut self, offset: usize, message: String, help: &str) {
-        let at = self.lines.position(offset);
+        let at = self.at(offset);
         self.out
             .diagnostics
             .push(Diagnostic::error(&self.page.source, Some(at), message).with_help(help));
     }
 
     fn warning(&mut self, offset: usize, message: String, help: &str) {
-        let at = self.lines.position(offset);
+        let at = self.at(offset);
         self.out
             .diagnostics
             .push(Diagnostic::warning(&self.page.source, Some(at), message).with_help(help));
+    }
+
+    /// What the block pre-pass found: unknown kinds, unclosed and stray fences.
+    fn report_block_problems(&mut self) {
+        for problem in &self.prepared.problems {
+            let at = self.lines.position(problem.offset);
+            self.out.diagnostics.push(
+                Diagnostic::warning(&self.page.source, Some(at), problem.message.clone())
+                    .with_help(problem.help.clone()),
+            );
+        }
+    }
+
+    /// Code blocks that attribute lists gave an id or classes, written as HTML with them.
+    fn write_code_blocks(&mut self, events: Events<'a>) -> Events<'a> {
+        if self.code_block_extras.is_empty() {
+            return events;
+        }
+        let mut out = Vec::with_capacity(events.len());
+        let mut events = events.into_iter();
+        while let Some((event, range)) = events.next() {
+            let Event::Start(Tag::CodeBlock(kind)) = &event else {
+                out.push((event, range));
+                continue;
+            };
+            let Some((id, classes)) = self.code_block_extras.get(&range.start) else {
+                out.push((event, range));
+                continue;
+            };
+            let language = match kind {
+                CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+                CodeBlockKind::Indented => "",
+            };
+            let mut html = String::from("<pre");
+            if let Some(id) = id {
+                html.push_str(&format!(" id=\"{}\"", html_policy::escape_html(id)));
+            }
+            if !classes.is_empty() {
+                html.push_str(&format!(" class=\"{}\"", html_policy::escape_html(classes)));
+            }
+            html.push_str("><code");
+            if !language.is_empty() {
+                html.push_str(&format!(
+                    " class=\"language-{}\"",
+                    html_policy::escape_html(language)
+                ));
+            }
+            html.push('>');
+            for (event, _) in events.by_ref() {
+                match event {
+                    Event::Text(text) => html.push_str(&html_policy::escape_html(&text)),
+                    Event::End(TagEnd::CodeBlock) => break,
+                    _ => {}
+                }
+            }
+            html.push_str("</code></pre>\n");
+            if let Some(id) = id {
+                self.out.anchors.insert(id.clone());
+            }
+            out.push((Event::Html(html.into()), range));
+        }
+        out
     }
 
     /// The finished HTML of the page or of a quiz text, sanitised unless the course allows
@@ -202,25 +296,17 @@ impl<'a> PagePass<'a> {
         }
     }
 
-    /// Records the page's anchors (headings and footnotes) and its first `#` heading.
+    /// Records the page's heading anchors and its first `#` heading.
     fn collect_anchors(&mut self, events: &mut [(Event<'a>, Range<usize>)]) {
         assign_heading_ids(events);
         for i in 0..events.len() {
-            match &events[i].0 {
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    self.out.anchors.insert(label.to_string());
+            if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+                if let Some(id) = id {
+                    self.out.anchors.insert(id.to_string());
                 }
-                Event::Start(Tag::Heading { level, id, .. }) => {
-                    if let Some(id) = id {
-                        self.out.anchors.insert(id.to_string());
-                    }
-                    if *level == pulldown_cmark::HeadingLevel::H1
-                        && self.out.first_heading.is_none()
-                    {
-                        self.out.first_heading = Some(heading_text(&events[i + 1..]));
-                    }
+                if *level == pulldown_cmark::HeadingLevel::H1 && self.out.first_heading.is_none() {
+                    self.out.first_heading = Some(heading_text(&events[i + 1..]));
                 }
-                _ => {}
             }
         }
     }
@@ -237,6 +323,13 @@ impl<'a> PagePass<'a> {
                     ..
                 }) if *link_type != LinkType::Email => {
                     let url = dest_url.to_string();
+                    if url.trim().is_empty() {
+                        self.warning(
+                            offset,
+                            "link has no target: `[…]()`".to_string(),
+                            "write the page, file or address in the parentheses, or remove the brackets",
+                        );
+                    }
                     self.check_url_policy(&url, offset, UrlUse::Link);
                     if let Some(new) = self.rewrite_url(&url, offset, UrlUse::Link) {
                         *dest_url = CowStr::from(new);
@@ -438,9 +531,19 @@ impl<'a> PagePass<'a> {
         self.check_policy(html, offset);
         let mut missing_alt: Vec<String> = Vec::new();
         let (mut videos, mut caption_tracks) = (Vec::new(), 0);
+        let mut anchors = Vec::new();
         let result = rewrite_str(
             html,
             RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
+                // Raw HTML's ids (and the old `<a name>`) are anchors links may point at.
+                if let Some(id) = el.get_attribute("id") {
+                    anchors.push(id);
+                }
+                if el.tag_name() == "a"
+                    && let Some(name) = el.get_attribute("name")
+                {
+                    anchors.push(name);
+                }
                 if el.tag_name() == "img" && !el.has_attribute("alt") {
                     missing_alt.push(el.get_attribute("src").unwrap_or_default());
                 }
@@ -471,6 +574,7 @@ impl<'a> PagePass<'a> {
                 Ok(())
             })),
         );
+        self.out.anchors.extend(anchors);
         if videos.len() > caption_tracks {
             self.warning(
                 offset,
@@ -506,7 +610,7 @@ impl<'a> PagePass<'a> {
             return None;
         }
         if let Some(fragment) = url.strip_prefix('#') {
-            let position = self.lines.position(offset);
+            let position = self.at(offset);
             self.out.page_links.push(PageLink {
                 target_page: self.page.id.clone(),
                 fragment: fragment.to_string(),
@@ -533,7 +637,7 @@ impl<'a> PagePass<'a> {
         let relative = match self.course_relative(&decoded) {
             Ok(relative) => relative,
             Err(problem) => {
-                let at = self.lines.position(offset);
+                let at = self.at(offset);
                 self.out
                     .diagnostics
                     .push(problem.diagnostic_for(&self.page.source, url, Some(at)));
@@ -558,7 +662,7 @@ impl<'a> PagePass<'a> {
                 Some(format!("{}{suffix}", relative_url(&self.page.href, &href)))
             }
             Err(problem) => {
-                let at = self.lines.position(offset);
+                let at = self.at(offset);
                 let diagnostic = match problem {
                     PathProblem::Missing => Diagnostic::error(
                         &self.page.source,
@@ -598,7 +702,7 @@ impl<'a> PagePass<'a> {
         };
         let fragment = suffix.split_once('#').map(|(_, f)| f.to_string());
         if let Some(fragment) = fragment {
-            let position = self.lines.position(offset);
+            let position = self.at(offset);
             self.out.page_links.push(PageLink {
                 target_page: target.id.to_string(),
                 fragment,
@@ -676,7 +780,7 @@ impl<'a> PagePass<'a> {
         for question in &mut questions {
             question.render_texts(|text, place| self.render_inline(text, start + place));
             // From here on the offset is the question's place in the page body.
-            question.offset += start;
+            question.offset = self.prepared.original(question.offset + start);
         }
         questions
     }
@@ -744,15 +848,13 @@ enum UrlUse {
 }
 
 /// Gives every heading a stable `id`: explicit `{#id}`s are reserved first, then the others
-/// get their text's slug, numbered `-1`, `-2` on repeats (as Zola does). Footnote labels are
-/// anchors too, so a heading slug never takes one. Translation uses the same ids to keep
-/// links into a translated page working.
+/// get their text's slug, numbered `-1`, `-2` on repeats (as Zola does). Translation uses the
+/// same ids to keep links into a translated page working.
 pub fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)]) {
     let mut taken: HashSet<String, foldhash::fast::RandomState> = events
         .iter()
         .filter_map(|(event, _)| match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
             _ => None,
         })
         .collect();
@@ -914,16 +1016,18 @@ mod tests {
     }
 
     #[test]
-    fn footnote_definitions_are_anchors_and_reserved() {
+    fn footnotes_go_to_the_end_with_ids_no_heading_takes() {
         let out = render(
-            "# Note\n\nText.[^note] [see it](#note) [nowhere](#fnord)\n\n## Note\n\n[^note]: The note.\n",
+            "# Note\n\nText.[^note] [see it](#note) [nowhere](#fnord)\n\n[^note]: The note.\n\n## Note\n",
         );
-        let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert!(out.anchors.contains("note"));
-        assert!(out.html.contains(r#"<h1 id="note-1">"#), "{}", out.html);
-        assert!(out.html.contains(r#"<h2 id="note-2">"#), "{}", out.html);
+        assert!(out.anchors.contains("fn:1") && out.anchors.contains("fnref:1"));
+        assert!(out.html.contains(r#"<h1 id="note">"#), "{}", out.html);
+        assert!(out.html.contains(r#"<h2 id="note-1">"#), "{}", out.html);
+        let notes = out.html.find("<section class=\"footnotes\"").unwrap();
+        assert!(out.html.find("The note.").unwrap() > notes);
+        assert!(out.html.find("<h2").unwrap() < notes, "{}", out.html);
         assert!(out.page_links.iter().any(|l| l.fragment == "fnord"));
-        assert!(messages.is_empty(), "{messages:?}");
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     }
 
     #[test]
