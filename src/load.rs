@@ -6,7 +6,7 @@ use crate::config::{self, COURSE_FILE, CourseConfig, MODULE_FILE, ModuleConfig};
 use crate::course_path::{PathProblem, resolve_in_course};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::memo::Memo;
-use crate::model::{Course, Entry, Inventory, Module, Page, page_href};
+use crate::model::{Course, Entry, Inventory, LessonNotes, Module, Page, page_href};
 use crate::slots::{LOCK_FILE, Slots};
 use crate::slug::{distinct_slug, slugify, split_order_prefix};
 use anyhow::{Context, Result, bail};
@@ -229,10 +229,11 @@ fn list_module(
     let config_path = format!("{folder}/{MODULE_FILE}");
     if root.join(&config_path).is_file() {
         match read_text(root, &config_path)? {
-            Ok(text) => match config::parse_toml(&text, &config_path, 0) {
-                Ok(parsed) => config = parsed,
-                Err(problem) => diagnostics.push(problem),
-            },
+            Ok(text) => {
+                let (parsed, problems) = config::parse_toml_all(&text, &config_path);
+                config = parsed.unwrap_or_default();
+                diagnostics.extend(problems);
+            }
             Err(problem) => diagnostics.push(problem),
         }
     }
@@ -305,14 +306,17 @@ fn load_pages(
         .map(|(module_slug, (source, page_slug))| {
             load_page(root, module_slug, source, page_slug, memo)
         })
-        .collect::<Vec<Result<Result<Page, Diagnostic>>>>()
+        .collect::<Vec<Result<Result<(Page, Vec<Diagnostic>), Diagnostic>>>>()
         .into_iter();
     let mut modules = Vec::with_capacity(listings.len());
     for listing in listings {
         let mut pages = Vec::with_capacity(listing.pages.len());
         for page in loaded.by_ref().take(listing.pages.len()) {
             match page? {
-                Ok(page) => pages.push(page),
+                Ok((page, problems)) => {
+                    pages.push(page);
+                    diagnostics.extend(problems);
+                }
                 Err(problem) => diagnostics.push(problem),
             }
         }
@@ -348,7 +352,7 @@ fn load_page(
     source: &str,
     page_slug: &str,
     memo: &Memo,
-) -> Result<Result<Page, Diagnostic>> {
+) -> Result<Result<(Page, Vec<Diagnostic>), Diagnostic>> {
     let input = PageFile {
         root,
         source,
@@ -394,43 +398,64 @@ impl FileStamp {
     }
 }
 
-/// A page from its file's text.
+/// A page from its file's text, with its front matter's problems: the page is read whatever
+/// they are, so that its text is checked in the same run.
 fn parse_page(
     text: &str,
     module_slug: &str,
     source: &str,
     page_slug: &str,
-) -> Result<Page, Diagnostic> {
+) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     let page_source = config::split_front_matter(text, source)?;
+    let mut problems = page_source.problems;
     let front = page_source.front_matter;
-    let assessment = front.assessment.and_then(|field| field.0);
-    if assessment.is_some() && front.survey {
-        return Err(
+    let mut assessment = front.assessment.and_then(|field| field.0);
+    let mut survey = front.survey;
+    if assessment.is_some() && survey {
+        // Read as a plain page, so that nothing else is reported for it being either.
+        (assessment, survey) = (None, false);
+        problems.push(
             Diagnostic::error(source, None, "page is both an assessment and a survey").with_help(
                 "a survey is never scored: keep `survey = true` or `assessment`, not both",
             ),
         );
     }
+    let default_id = || format!("{module_slug}/{page_slug}");
     let id = match front.id {
         Some(id) if !is_page_id(&id) => {
-            return Err(Diagnostic::error(source, None, format!("page id `{id}` is not a valid identifier"))
+            problems.push(Diagnostic::error(source, None, format!("page id `{id}` is not a valid identifier"))
                 .with_help("use lower-case ASCII letters, digits, `-` and `_`, in at most two parts joined by `/`, e.g. `id: introduction/welcome`"));
+            default_id()
         }
         Some(id) => id,
-        None => format!("{module_slug}/{page_slug}"),
+        None => default_id(),
     };
-    Ok(Page {
+    let minutes = match (front.minutes, front.teaching, front.exercises) {
+        (Some(minutes), _, _) => Some(minutes),
+        (None, None, None) => None,
+        (None, teaching, exercises) => {
+            Some(teaching.unwrap_or(0).saturating_add(exercises.unwrap_or(0)))
+        }
+    };
+    let page = Page {
         id,
         href: page_href(module_slug, page_slug),
         slug: page_slug.to_string(),
         source: source.to_string(),
         title: front.title,
         description: front.description,
+        survey,
         assessment,
-        survey: front.survey,
+        minutes,
+        lesson: LessonNotes {
+            questions: front.questions,
+            objectives: front.objectives,
+            keypoints: front.keypoints,
+        },
         markdown: page_source.body.into(),
         body_line_offset: page_source.body_line_offset,
-    })
+    };
+    Ok((page, problems))
 }
 
 /// An explicit page id: the shape of the ids pages get from their file names, so that a page

@@ -131,6 +131,19 @@ pub struct Page {
     pub assessment: Option<crate::config::AssessmentSettings>,
     /// A survey page: answers reported, nothing scored.
     pub survey: bool,
+    /// Minutes the page takes, from its front matter.
+    pub minutes: Option<u32>,
+    /// Lesson metadata from the front matter: shown as callouts around the page's text.
+    pub lesson: LessonNotes,
+}
+
+/// Lists other tools keep in a page's front matter (the Carpentries' `questions`,
+/// `objectives` and `keypoints`), each item one line of Markdown.
+#[derive(Debug, Clone, Default, Hash)]
+pub struct LessonNotes {
+    pub questions: Vec<String>,
+    pub objectives: Vec<String>,
+    pub keypoints: Vec<String>,
 }
 
 impl Page {
@@ -153,6 +166,15 @@ impl Course {
 
     pub fn page_count(&self) -> usize {
         self.modules.iter().map(|m| m.pages.len()).sum()
+    }
+
+    /// The course's typical learning time: as `course.toml` sets it, else the sum of the
+    /// minutes its pages give.
+    pub fn learning_minutes(&self) -> Option<u32> {
+        self.config.course.learning_minutes.or_else(|| {
+            let minutes = self.pages().filter_map(|page| page.minutes);
+            minutes.reduce(|a, b| a.saturating_add(b))
+        })
     }
 }
 

@@ -34,7 +34,7 @@ impl<'a> PagePass<'a> {
         out
     }
 
-    fn label(&self, kind: Kind, word: &str) -> String {
+    pub(super) fn label(&self, kind: Kind, word: &str) -> String {
         match self.targets.string(&format!("callout_{}", kind.name())) {
             "" => {
                 let mut chars = word.chars();

@@ -146,7 +146,15 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
     let events = pass.gather_footnotes(events);
     pass.warn_when_long(&events);
     let mut html = String::with_capacity(text.len() * 3 / 2);
+    let lesson = &page.lesson;
+    for (kind, items) in [
+        (callout::Kind::Questions, &lesson.questions),
+        (callout::Kind::Objectives, &lesson.objectives),
+    ] {
+        html.push_str(&pass.lesson_callout(kind, items));
+    }
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    html.push_str(&pass.lesson_callout(callout::Kind::Keypoints, &lesson.keypoints));
     pass.out.html = pass.apply_policy(html).into();
     pass.out
 }
@@ -181,6 +189,32 @@ impl<'a> PagePass<'a> {
         self.out
             .diagnostics
             .push(Diagnostic::warning(&self.page.source, Some(at), message).with_help(help));
+    }
+
+    /// A front-matter list (`objectives: [...]`) as a callout of its items; nothing when empty.
+    fn lesson_callout(&self, kind: callout::Kind, items: &[String]) -> String {
+        if items.is_empty() {
+            return String::new();
+        }
+        let label = self.label(kind, kind.name());
+        let mut html = callout::open_html(&callout::Look::plain(kind, &label, None));
+        html.push_str(callout::title_end(false));
+        html.push_str("<ul>\n");
+        for item in items {
+            html.push_str("<li>");
+            let mut inline = String::new();
+            pulldown_cmark::html::push_html(&mut inline, parser(item));
+            let inline = inline.trim();
+            let inline = inline
+                .strip_prefix("<p>")
+                .and_then(|i| i.strip_suffix("</p>"))
+                .unwrap_or(inline);
+            html.push_str(inline);
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ul>\n");
+        html.push_str(callout::close_html(false));
+        html
     }
 
     /// What the block pre-pass found: unknown kinds, unclosed and stray fences.
@@ -963,6 +997,8 @@ mod tests {
             href: page_href(module_slug, page_slug),
             assessment: None,
             survey: false,
+            minutes: None,
+            lesson: Default::default(),
         }
     }
 

@@ -51,7 +51,7 @@ pub fn lom(xml: &mut XmlWriter, course: &Course) -> XmlResult {
                 xml.text("imsmd:langstring", &lang, course.config.version())
             })
         })?;
-        if let Some(minutes) = info.learning_minutes {
+        if let Some(minutes) = course.learning_minutes() {
             xml.element("imsmd:educational", &[], |xml| {
                 xml.element("imsmd:typicallearningtime", &[], |xml| {
                     xml.text(

@@ -45,7 +45,7 @@ pub fn lom(xml: &mut XmlWriter, course: &Course) -> XmlResult {
                 xml.text("string", &lang, course.config.version())
             })
         })?;
-        if let Some(minutes) = info.learning_minutes {
+        if let Some(minutes) = course.learning_minutes() {
             xml.element("educational", &[], |xml| {
                 xml.element("typicalLearningTime", &[], |xml| {
                     xml.text("duration", &[], &format!("PT{minutes}M"))

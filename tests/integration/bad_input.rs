@@ -67,7 +67,7 @@ fn unknown_key() {
     assert_build_fails(
         &course,
         &format!(
-            "COURSE/course.toml:6:1: error: unknown key `titel`, expected one of `id`, `title`, `version`, `language`, `description`, `authors`, `keywords`, `learning_minutes`, `completion`, `mastery_score`, `mastery_in_manifest`, `objectives`\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
+            "COURSE/course.toml:6:1: error: unknown key `titel`\n  help: did you mean `title`?\n{}",
             footer("1 error and 0 warnings")
         ),
     );
@@ -251,19 +251,28 @@ fn script_needs_opt_in() {
 }
 
 #[test]
-fn yaml_front_matter_is_as_strict_as_toml() {
+fn every_front_matter_and_course_toml_problem_is_reported_in_one_run() {
     let course = TempCourse::new(&[
-        ("course.toml", MINIMAL_TOML),
+        (
+            "course.toml",
+            "[course]\nid = \"demo\"\ntitle = \"Demo\"\nversion = 0.1.0\nlanguage = \"en\"\nmastery_score = 150\n[package]\nstandards = [\"scorm\"]\n",
+        ),
         (
             "01-intro/01-welcome.md",
-            "---\ntitle: Welcome\nlayout: wide\n---\nText.\n",
+            "---\ntitle: Welcome\nlayout: wide\nsurvy: true\nminutes: soon\n---\nSee [x](02-nothing.md).\n",
         ),
     ]);
     assert_build_fails(
         &course,
         &format!(
-            "COURSE/01-intro/01-welcome.md:3:1: error: unknown key `layout`, expected one of id, title, description, assessment, survey\n  help: check the spelling; \"Source format\" in README.md lists every key this file accepts\n{}",
-            footer("1 error and 0 warnings")
+            "COURSE/01-intro/01-welcome.md:3:1: warning: unknown key `layout` is ignored\n  help: coursepack does not use it; remove it, or keep it for the tool it was written for (the keys coursepack reads here are id, title, description, assessment, survey, minutes, teaching, exercises, questions, objectives, keypoints)\n\
+COURSE/01-intro/01-welcome.md:4:1: warning: unknown key `survy`\n  help: did you mean `survey`?\n\
+COURSE/01-intro/01-welcome.md:5:10: error: invalid u32\n  help: minutes is a number: write minutes: 30\n\
+COURSE/01-intro/01-welcome.md:7:5: error: link to a page that does not exist: `02-nothing.md`\n  help: check the path: links are relative to this page's folder, e.g. `../02-module/01-page.md`\n\
+COURSE/course.toml:4:14: error: `0.1.0` is not a TOML value\n  help: version is text: write version = \"0.1.0\"\n\
+COURSE/course.toml:6:17: error: mastery_score 150 is outside 0–100\n  help: the pass mark is a percentage, e.g. `mastery_score = 80`\n\
+COURSE/course.toml:8:14: error: unknown value `scorm`\n  help: did you mean `scorm12`?\n{}",
+            footer("5 errors and 2 warnings")
         ),
     );
 }

@@ -510,3 +510,30 @@ fn the_thread_count_does_not_change_a_byte() {
     );
     assert_eq!(std::fs::read(one).unwrap(), std::fs::read(two).unwrap());
 }
+
+#[test]
+fn pages_minutes_make_the_learning_time_unless_the_course_sets_one() {
+    let pages = [
+        (
+            "01-intro/01-loops.md",
+            "---\ntitle: Loops\nteaching: 10\nexercises: 5\n---\nText.\n",
+        ),
+        ("01-intro/02-more.md", "+++\nminutes = 20\n+++\n# More\n"),
+        ("01-intro/03-none.md", "# None\n"),
+    ];
+    let summed = TempCourse::new(&[&[("course.toml", MINIMAL_TOML)], &pages[..]].concat());
+    let zip = build(&summed.path(), "scorm12", &summed.out(), &[]);
+    let manifest = entry_text(&zip, "imsmanifest.xml");
+    assert!(
+        manifest.contains("<imsmd:datetime>00:35:00</imsmd:datetime>"),
+        "{manifest}"
+    );
+    let toml = format!("{MINIMAL_TOML}learning_minutes = 90\n");
+    let set = TempCourse::new(&[&[("course.toml", toml.as_str())], &pages[..]].concat());
+    let zip = build(&set.path(), "scorm2004", &set.out(), &[]);
+    let manifest = entry_text(&zip, "imsmanifest.xml");
+    assert!(
+        manifest.contains("<duration>PT90M</duration>"),
+        "{manifest}"
+    );
+}

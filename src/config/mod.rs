@@ -1,5 +1,10 @@
-//! `course.toml`, `module.toml` and page front matter: parsed strictly with serde (unknown keys
-//! are errors that name the key and its line), then validated into the settings the build uses.
+//! `course.toml`, `module.toml` and page front matter: parsed with serde, every problem of a
+//! file reported at once (unknown keys of the settings files are errors, of a page's front
+//! matter warnings), then validated into the settings the build uses.
+
+mod every_problem;
+
+pub use every_problem::{Parsed, UnknownKeys};
 
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::standard::Standard;
@@ -235,14 +240,18 @@ pub fn contrast_ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
-/// Parses and validates `course.toml`.
+/// Parses and validates `course.toml`: a type error in one key does not hide a bad value in
+/// another.
 pub fn parse_course_config(text: &str) -> Result<CourseConfig, Vec<Diagnostic>> {
-    let config: CourseConfig = parse_toml(text, COURSE_FILE, 0).map_err(|d| vec![d])?;
-    let problems = validate(&config, text);
-    if problems.is_empty() {
-        Ok(config)
-    } else {
-        Err(problems)
+    let parsed: Parsed<CourseConfig> =
+        every_problem::toml(text, COURSE_FILE, 0, UnknownKeys::Error);
+    let mut problems = parsed.problems;
+    if let Some(config) = &parsed.value {
+        problems.extend(validate(config, text));
+    }
+    match parsed.value {
+        Some(config) if problems.is_empty() => Ok(config),
+        _ => Err(problems),
     }
 }
 
@@ -357,6 +366,19 @@ pub struct FrontMatter {
     /// A survey page: answers reported, nothing scored.
     #[serde(default)]
     pub survey: bool,
+    /// Minutes the page takes; the course's learning time is their sum unless `course.toml`
+    /// sets one. The Carpentries' `teaching` and `exercises` minutes count too.
+    pub minutes: Option<u32>,
+    pub teaching: Option<u32>,
+    pub exercises: Option<u32>,
+    /// Lesson metadata other tools keep in front matter, shown as callouts: questions and
+    /// objectives open the page, key points close it.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    #[serde(default)]
+    pub keypoints: Vec<String>,
 }
 
 /// A graded assessment's settings.
@@ -443,33 +465,35 @@ impl<'de> Deserialize<'de> for AssessmentField {
 
 /// A page split into front matter and Markdown body.
 pub struct PageSource<'a> {
+    /// What the front matter says, less any entry with a problem.
     pub front_matter: FrontMatter,
+    /// The front matter's problems, every one of them.
+    pub problems: Vec<Diagnostic>,
     pub body: &'a str,
     /// Lines of the file before the body.
     pub body_line_offset: usize,
 }
 
-/// Splits and parses a page's front matter; `path` names the page in diagnostics.
+/// Splits and parses a page's front matter; `path` names the page in diagnostics. Only front
+/// matter that never ends is an error that leaves the page unread.
 pub fn split_front_matter<'a>(text: &'a str, path: &str) -> Result<PageSource<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let no_front_matter = PageSource {
+        front_matter: FrontMatter::default(),
+        problems: Vec::new(),
+        body: text,
+        body_line_offset: 0,
+    };
     let fence = if text.starts_with("+++") {
         "+++"
     } else if text.starts_with("---") {
         "---"
     } else {
-        return Ok(PageSource {
-            front_matter: FrontMatter::default(),
-            body: text,
-            body_line_offset: 0,
-        });
+        return Ok(no_front_matter);
     };
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != fence {
-        return Ok(PageSource {
-            front_matter: FrontMatter::default(),
-            body: text,
-            body_line_offset: 0,
-        });
+        return Ok(no_front_matter);
     }
     let mut offset = first_line_end;
     for line in text[first_line_end..].split_inclusive('\n') {
@@ -477,13 +501,14 @@ pub fn split_front_matter<'a>(text: &'a str, path: &str) -> Result<PageSource<'a
             let inner = &text[first_line_end..offset];
             let body = &text[offset + line.len()..];
             let body_line_offset = text[..offset + line.len()].matches('\n').count();
-            let front_matter = if fence == "+++" {
-                parse_toml(inner, path, 1)?
+            let parsed: Parsed<FrontMatter> = if fence == "+++" {
+                every_problem::toml(inner, path, 1, UnknownKeys::Warning)
             } else {
-                parse_yaml(inner, path, 1)?
+                every_problem::yaml(inner, path, 1, UnknownKeys::Warning)
             };
             return Ok(PageSource {
-                front_matter,
+                front_matter: parsed.value.unwrap_or_default(),
+                problems: parsed.problems,
                 body,
                 body_line_offset,
             });
@@ -500,58 +525,31 @@ pub fn split_front_matter<'a>(text: &'a str, path: &str) -> Result<PageSource<'a
     )))
 }
 
-/// Parses TOML, turning a syntax error or unknown key into a diagnostic at its line.
+/// Parses a TOML settings file in which any problem is an error; returns the first.
 pub fn parse_toml<T: DeserializeOwned>(
     text: &str,
     path: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    toml::from_str(text).map_err(|err| {
-        let position = err
-            .span()
-            .map(|span| LineIndex::new(text, first_line).position(span.start));
-        syntax_diagnostic(path, position, err.message())
-    })
-}
-
-fn parse_yaml<T: DeserializeOwned>(
-    text: &str,
-    path: &str,
-    first_line: usize,
-) -> Result<T, Diagnostic> {
-    if text.trim().is_empty() {
-        return parse_toml("", path, first_line);
+    let parsed = every_problem::toml(text, path, first_line, UnknownKeys::Error);
+    match (parsed.value, parsed.problems.into_iter().next()) {
+        (Some(value), None) => Ok(value),
+        (_, Some(problem)) => Err(problem),
+        (None, None) => Err(Diagnostic::error(path, None, "cannot be read".to_string())),
     }
-    use serde_saphyr::MessageFormatter;
-    serde_saphyr::from_str(text).map_err(|err| {
-        let position = err.location().map(|at| Position {
-            line: first_line + at.line() as usize,
-            column: at.column() as usize,
-        });
-        let message = serde_saphyr::DefaultMessageFormatter.format_message(err.without_snippet());
-        syntax_diagnostic(path, position, &message)
-    })
 }
 
-/// A parse failure as authors read it: serde speaks of fields, authors write keys.
-fn syntax_diagnostic(path: &str, position: Option<Position>, message: &str) -> Diagnostic {
-    let message = message
-        .trim()
-        .replace("unknown field", "unknown key")
-        .replace("missing field", "missing key");
-    let help = if message.starts_with("unknown key") {
-        "check the spelling; \"Source format\" in README.md lists every key this file accepts"
-    } else if message.starts_with("missing key") {
-        "add the key; \"Source format\" in README.md shows a complete example"
-    } else {
-        "fix the syntax at this position"
-    };
-    Diagnostic::error(path, position, message).with_help(help)
+/// Parses a TOML settings file, every problem reported; `None` when any is an error.
+pub fn parse_toml_all<T: DeserializeOwned>(text: &str, path: &str) -> (Option<T>, Vec<Diagnostic>) {
+    let parsed = every_problem::toml(text, path, 0, UnknownKeys::Error);
+    let value = parsed.value.filter(|_| parsed.problems.is_empty());
+    (value, parsed.problems)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Severity;
 
     #[test]
     fn contrast_ratios_follow_wcag() {
@@ -648,25 +646,32 @@ mod tests {
     }
 
     #[test]
-    fn front_matter_is_strict_in_both_syntaxes() {
-        let toml = split_front_matter("+++\ntitle = \"A\"\ntags = 1\n+++\n", "p.md")
-            .err()
-            .unwrap();
-        assert!(
-            toml.message.starts_with("unknown key `tags`"),
-            "{}",
-            toml.message
+    fn front_matter_problems_are_all_reported_and_the_page_still_read() {
+        let toml =
+            split_front_matter("+++\ntitle = \"A\"\ntags = 1\nsurvey = 2\n+++\n", "p.md").unwrap();
+        let found: Vec<(usize, &str)> = toml
+            .problems
+            .iter()
+            .map(|d| (d.position.unwrap().line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "invalid type: integer `2`, expected a boolean"),
+                (3, "unknown key `tags` is ignored")
+            ]
         );
-        assert_eq!(toml.position.unwrap().line, 3);
-        let yaml = split_front_matter("---\ntitle: A\ntags: x\n---\n", "p.md")
-            .err()
-            .unwrap();
+        assert_eq!(toml.problems[1].severity, Severity::Warning);
+        assert_eq!(toml.front_matter.title.as_deref(), Some("A"));
+        let yaml = split_front_matter("---\ntitle: A\ntags: x\n---\n", "p.md").unwrap();
+        assert_eq!(yaml.problems.len(), 1);
         assert!(
-            yaml.message.contains("unknown key `tags`"),
+            yaml.problems[0].message.contains("unknown key `tags`"),
             "{}",
-            yaml.message
+            yaml.problems[0].message
         );
-        assert_eq!(yaml.position.unwrap().line, 3);
+        assert_eq!(yaml.problems[0].position.unwrap().line, 3);
+        assert_eq!(yaml.front_matter.title.as_deref(), Some("A"));
         let open = split_front_matter("+++\ntitle = \"A\"\n", "p.md")
             .err()
             .unwrap();
@@ -700,15 +705,13 @@ mod tests {
             (settings.pass_mark, settings.shuffle_questions),
             (Some(70.0), true)
         );
-        let typo = split_front_matter("+++\n[assessment]\nattempt = 2\n+++\n", "p.md")
-            .err()
-            .unwrap();
-        assert!(
-            typo.message.starts_with("unknown key `attempt`"),
-            "{}",
-            typo.message
+        let typo = split_front_matter("+++\n[assessment]\nattempt = 2\n+++\n", "p.md").unwrap();
+        let problem = &typo.problems[0];
+        assert_eq!(
+            (problem.message.as_str(), problem.help.as_deref()),
+            ("unknown key `attempt`", Some("did you mean `attempts`?"))
         );
-        assert_eq!(typo.position.unwrap().line, 3);
+        assert_eq!(problem.position.unwrap().line, 3);
         let off =
             split_front_matter("+++\nassessment = false\nsurvey = true\n+++\n", "p.md").unwrap();
         assert_eq!(off.front_matter.assessment, Some(AssessmentField(None)));
