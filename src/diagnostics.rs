@@ -80,6 +80,35 @@ pub fn closest<'a>(
         .map(|(_, known)| known)
 }
 
+/// The path closest to a missing one: a file of a similar name in the same folder (the
+/// numbering aside), or one of the very name in another folder.
+pub fn closest_path<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let split = |path: &'a str| path.rsplit_once('/').unwrap_or(("", path));
+    let (wanted_folder, wanted_name) = wanted.rsplit_once('/').unwrap_or(("", wanted));
+    let unnumbered = |name: &str| {
+        name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')
+            .to_lowercase()
+    };
+    let wanted_words = unnumbered(wanted_name);
+    let mut moved = None;
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let (folder, name) = split(candidate);
+        if folder == wanted_folder {
+            let similarity = strsim::jaro_winkler(&wanted_words, &unnumbered(name));
+            if similarity > 0.85 && best.is_none_or(|(b, _)| similarity > b) {
+                best = Some((similarity, candidate));
+            }
+        } else if name == wanted_name && moved.is_none() {
+            moved = Some(candidate);
+        }
+    }
+    best.map(|(_, candidate)| candidate).or(moved)
+}
+
 /// `text` as it may go to a terminal: control characters (but line breaks and tabs) and the
 /// bidirectional overrides, which could move the cursor, retitle the window or reorder what
 /// a reader sees, written as `\u{1b}` escapes. Titles, names and messages come from input

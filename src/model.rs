@@ -76,6 +76,14 @@ impl Inventory {
     }
 
     /// The names of what is directly inside `folder` (`""` for the course folder), sorted.
+    /// Every file's course-relative path.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.entries
+            .iter()
+            .filter(|(_, entry)| matches!(entry, Entry::File))
+            .map(|(path, _)| path.as_str())
+    }
+
     pub fn names_in<'a>(&'a self, folder: &str) -> impl Iterator<Item = &'a str> {
         let prefix = if folder.is_empty() {
             String::new()

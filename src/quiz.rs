@@ -479,7 +479,7 @@ impl Draft {
                 error(
                     offset,
                     message,
-                    "write `= 42`, `= 42 ± 0.5` (or `+-`) or `= 10 .. 20`",
+                    "write `= 42`, `= 42 ± 0.5` (or `+-`) or `= 10 .. 20`; a decimal comma is fine (`= 2,5 ± 0,1`)",
                 )
             })?);
             return Ok(());
@@ -897,20 +897,37 @@ fn ordered_item(line: &str) -> Option<(usize, &str)> {
     Some((line[..digits].parse().ok()?, rest.trim()))
 }
 
-/// Numeric answers: `42`, `42 ± 0.5`, `42 +- 0.5`, `10 .. 20`. `None` when it is not numeric at all.
+/// Numeric answers: `42`, `42 ± 0.5`, `42 +- 0.5`, `10 .. 20`, with a decimal point or comma
+/// (the run-time reads a learner's `2,5` as 2.5 too). `None` when it is not numeric at all;
+/// an error when a number is there but the rest is not (`= 10 ..`): never a silent fill-in.
 fn parse_range(answer: &str) -> Option<Result<(f64, f64), String>> {
-    let number = |s: &str| s.trim().parse::<f64>().ok().filter(|n| n.is_finite());
-    if let Some((low, high)) = answer.split_once("..") {
-        let (low, high) = (number(low)?, number(high)?);
-        return Some(if low <= high {
-            Ok((low, high))
+    let number = |s: &str| {
+        let s = s.trim();
+        let s = if s.contains('.') {
+            std::borrow::Cow::Borrowed(s)
         } else {
-            Err(format!("range `{answer}` starts above its end"))
-        });
+            std::borrow::Cow::Owned(s.replacen(',', ".", 1))
+        };
+        s.parse::<f64>().ok().filter(|n| n.is_finite())
+    };
+    let malformed = || {
+        Err(format!(
+            "`{answer}` is neither a number, a number with a tolerance nor a range"
+        ))
+    };
+    if let Some((low, high)) = answer.split_once("..") {
+        return match (number(low), number(high)) {
+            (Some(low), Some(high)) if low <= high => Some(Ok((low, high))),
+            (Some(_), Some(_)) => Some(Err(format!("range `{answer}` starts above its end"))),
+            (None, None) => None,
+            _ => Some(malformed()),
+        };
     }
-    for separator in ["±", "+-", "+/-"] {
+    for separator in ["±", "+/-", "+-"] {
         if let Some((value, tolerance)) = answer.split_once(separator) {
-            let (value, tolerance) = (number(value)?, number(tolerance)?);
+            let (Some(value), Some(tolerance)) = (number(value), number(tolerance)) else {
+                return (number(value).is_some() || number(tolerance).is_some()).then(malformed);
+            };
             // Rounded so that `3.14 ± 0.01` is 3.13..3.15, not 3.1300000000000003.
             let round = |n: f64| (n * 1e9).round() / 1e9;
             return Some(if tolerance >= 0.0 {
@@ -1040,6 +1057,24 @@ mod tests {
         let numeric = |low, high| Answer::Numeric { low, high };
         assert_eq!(one("? Year?\n= 2003\n").answer, numeric(2003.0, 2003.0));
         assert_eq!(one("? Pi?\n= 3.14 ± 0.01\n").answer, numeric(3.13, 3.15));
+        assert_eq!(one("? Rate?\n= 2,5 ± 0,1\n").answer, numeric(2.4, 2.6));
+        assert_eq!(one("? Span?\n= 1,5 .. 2\n").answer, numeric(1.5, 2.0));
+        assert_eq!(
+            one("? Etc?\n= and so on...\n").answer,
+            Answer::FillIn {
+                accepted: vec!["and so on...".to_string()],
+                case_sensitive: false
+            },
+            "words with dots stay words"
+        );
+        for typo in ["= 10 ..", "= .. 20", "= 42 ± x", "= 4 +- "] {
+            let problems = parse_quiz(&format!("? Typo?\n{typo}\n"), &words()).unwrap_err();
+            assert!(
+                problems[0].message.contains("is neither a number"),
+                "{typo}: {}",
+                problems[0].message
+            );
+        }
         assert_eq!(one("? Score?\n= 10 .. 16\n").answer, numeric(10.0, 16.0));
     }
 

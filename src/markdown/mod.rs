@@ -519,6 +519,34 @@ impl<'a> PagePass<'a> {
         normalize(&joined)
     }
 
+    /// The one page a link written for a website names (`/guides/risk`, `02-risk.html`,
+    /// `../risk/`): its path without the site's root, numbering, extension or `index`
+    /// matches the end of exactly one page's source path read the same way.
+    fn page_named_by(&self, path: &str) -> Option<&'a str> {
+        let site_like = path.starts_with('/')
+            || path.ends_with(".html")
+            || path.ends_with(".htm")
+            || (path.ends_with('/') && path != "/");
+        if !site_like {
+            return None;
+        }
+        let wanted = page_words(path);
+        if wanted.is_empty() {
+            return None;
+        }
+        let mut found = self.targets.pages.keys().copied().filter(|source| {
+            let words = page_words(source);
+            words.len() >= wanted.len() && words[words.len() - wanted.len()..] == wanted[..]
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// The course file whose path is closest to a missing one.
+    fn closest_file(&self, relative: &str) -> Option<&'a str> {
+        crate::diagnostics::closest_path(relative, self.targets.inventory.files())
+    }
+
     /// Runs raw HTML (whole HTML blocks, or single inline tags) through an HTML rewriter that
     /// fixes `src`/`href`/`poster` references and enforces the `<script>` rule.
     fn rewrite_raw_html<'e>(
@@ -668,6 +696,19 @@ impl<'a> PagePass<'a> {
         }
         let (path_part, suffix) = split_suffix(url);
         let decoded = decode_path(path_part);
+        if kind == UrlUse::Link
+            && !decoded.ends_with(".md")
+            && let Some(source) = self.page_named_by(&decoded)
+        {
+            let written = relative_url(&self.page.source, source);
+            self.warning(
+                offset,
+                format!("`{url}` is read as a link to the page `{source}`"),
+                &format!("links name a page by its Markdown file, relative to this page: write `{written}{suffix}`"),
+            );
+            let relative = source.to_string();
+            return self.rewrite_page_link(url, &relative, suffix, offset);
+        }
         let relative = match self.course_relative(&decoded) {
             Ok(relative) => relative,
             Err(problem) => {
@@ -697,6 +738,12 @@ impl<'a> PagePass<'a> {
             }
             Err(problem) => {
                 let at = self.at(offset);
+                let help = match self.closest_file(&relative) {
+                    Some(file) => {
+                        format!("did you mean `{}`?", relative_url(&self.page.source, file))
+                    }
+                    None => "check the spelling (names are case-sensitive) or add the file".into(),
+                };
                 let diagnostic = match problem {
                     PathProblem::Missing => Diagnostic::error(
                         &self.page.source,
@@ -705,7 +752,7 @@ impl<'a> PagePass<'a> {
                             "`{url}` does not exist (looked for `{relative}` in the course folder)"
                         ),
                     )
-                    .with_help("check the spelling (names are case-sensitive) or add the file"),
+                    .with_help(help),
                     other => other.diagnostic_for(&self.page.source, url, Some(at)),
                 };
                 self.out.diagnostics.push(diagnostic);
@@ -722,15 +769,19 @@ impl<'a> PagePass<'a> {
         offset: usize,
     ) -> Option<String> {
         let Some(target) = self.targets.pages.get(relative) else {
+            let closest =
+                crate::diagnostics::closest_path(relative, self.targets.pages.keys().copied());
             let help = if self.targets.inventory.resolve(relative).is_ok() {
-                "that file is not a course page: pages are numbered `.md` files inside numbered module folders"
+                "that file is not a course page: pages are numbered `.md` files inside numbered module folders".to_string()
+            } else if let Some(page) = closest {
+                format!("did you mean `{}`?", relative_url(&self.page.source, page))
             } else {
-                "check the path: links are relative to this page's folder, e.g. `../02-module/01-page.md`"
+                "check the path: links are relative to this page's folder, e.g. `../02-module/01-page.md`".to_string()
             };
             self.error(
                 offset,
                 format!("link to a page that does not exist: `{url}`"),
-                help,
+                &help,
             );
             return None;
         };
@@ -958,6 +1009,30 @@ fn heading_text(events: &[(Event, Range<usize>)]) -> String {
         }
     }
     text
+}
+
+/// A page's path as the words a website would use for it: folders and file without
+/// numbering (`01-`), extension or a final `index`.
+fn page_words(path: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = path
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != "." && *part != "..")
+        .map(|part| {
+            let part = [".md", ".html", ".htm"]
+                .iter()
+                .find_map(|ext| part.strip_suffix(ext))
+                .unwrap_or(part);
+            let unnumbered = part.trim_start_matches(|c: char| c.is_ascii_digit());
+            match unnumbered.strip_prefix('-') {
+                Some(rest) if unnumbered.len() < part.len() => rest,
+                _ => part,
+            }
+        })
+        .collect();
+    if words.last() == Some(&"index") {
+        words.pop();
+    }
+    words
 }
 
 /// Splits `path?query#fragment` into the path and the rest (kept as written).

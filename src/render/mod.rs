@@ -547,9 +547,26 @@ fn check_anchors(course: &Course, bodies: &[RenderedMarkdown], diagnostics: &mut
                     link.fragment.is_empty() || target.anchors.contains(&link.fragment)
                 });
             if !known {
+                let closest = anchors.get(link.target_page.as_str()).and_then(|target| {
+                    crate::diagnostics::closest(
+                        &link.fragment,
+                        target.anchors.iter().map(String::as_str),
+                    )
+                });
+                let help = match closest {
+                    Some(anchor) => format!("did you mean `#{anchor}`?"),
+                    None => "anchors are the heading text in lower case with hyphens (`## Risk map` → `#risk-map`), or an explicit `{#id}`".to_string(),
+                };
                 diagnostics.push(
-                    Diagnostic::error(&page.source, Some(link.position), format!("no heading with anchor `#{}` on page `{}`", link.fragment, link.target_page))
-                        .with_help("anchors are the heading text in lower case with hyphens (`## Risk map` → `#risk-map`), or an explicit `{#id}`"),
+                    Diagnostic::error(
+                        &page.source,
+                        Some(link.position),
+                        format!(
+                            "no heading with anchor `#{}` on page `{}`",
+                            link.fragment, link.target_page
+                        ),
+                    )
+                    .with_help(help),
                 );
             }
         }
