@@ -144,6 +144,76 @@ const SVG_TAGS: &[&str] = &[
     "metadata",
 ];
 
+/// MathML Core, which the Markdown stage writes for `$…$` and authors may write by hand:
+/// browsers and screen readers read it natively, with no script.
+const MATHML_TAGS: &[&str] = &[
+    "math",
+    "semantics",
+    "annotation",
+    "merror",
+    "mfrac",
+    "mi",
+    "mmultiscripts",
+    "mn",
+    "mo",
+    "mover",
+    "mpadded",
+    "mphantom",
+    "mprescripts",
+    "mroot",
+    "mrow",
+    "ms",
+    "mspace",
+    "msqrt",
+    "mstyle",
+    "msub",
+    "msubsup",
+    "msup",
+    "mtable",
+    "mtd",
+    "mtext",
+    "mtr",
+    "munder",
+    "munderover",
+    "menclose",
+];
+
+const MATHML_ATTRIBUTES: &[&str] = &[
+    "display",
+    "displaystyle",
+    "scriptlevel",
+    "mathvariant",
+    "mathsize",
+    "stretchy",
+    "symmetric",
+    "largeop",
+    "movablelimits",
+    "accent",
+    "accentunder",
+    "linethickness",
+    "lspace",
+    "rspace",
+    "minsize",
+    "maxsize",
+    "form",
+    "fence",
+    "separator",
+    "depth",
+    "voffset",
+    "columnalign",
+    "rowalign",
+    "columnspan",
+    "rowspan",
+    "columnlines",
+    "rowlines",
+    "columnspacing",
+    "rowspacing",
+    "notation",
+    "encoding",
+    "alttext",
+    "xmlns",
+];
+
 /// Attributes any element may carry (besides `data-*` and `aria-*`).
 const GENERIC_ATTRIBUTES: &[&str] = &[
     "class", "id", "title", "lang", "dir", "role", "hidden", "tabindex", "style", "width",
@@ -522,7 +592,9 @@ fn link_is_local(el: &lol_html::html_content::Element) -> bool {
 }
 
 fn is_allowed_tag(tag: &str) -> bool {
-    HTML_TAGS.contains(&tag) || SVG_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag))
+    HTML_TAGS.contains(&tag)
+        || SVG_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag))
+        || MATHML_TAGS.contains(&tag)
 }
 
 fn is_allowed_attribute(tag: &str, name: &str) -> bool {
@@ -534,6 +606,7 @@ fn is_allowed_attribute(tag: &str, name: &str) -> bool {
             .iter()
             .any(|(t, names)| t.eq_ignore_ascii_case(tag) && listed(names))
         || (SVG_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag)) && listed(SVG_ATTRIBUTES))
+        || (MATHML_TAGS.contains(&tag) && listed(MATHML_ATTRIBUTES))
 }
 
 /// Whether following the URL in this attribute loads it into the page (as against a link the
@@ -655,9 +728,22 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
             .or_default()
             .extend(SVG_ATTRIBUTES.iter());
     }
+    for tag in MATHML_TAGS {
+        tag_attributes
+            .entry(tag)
+            .or_default()
+            .extend(MATHML_ATTRIBUTES.iter());
+    }
     let mut builder = Builder::empty();
     builder
-        .tags(HTML_TAGS.iter().chain(SVG_TAGS).copied().collect())
+        .tags(
+            HTML_TAGS
+                .iter()
+                .chain(SVG_TAGS)
+                .chain(MATHML_TAGS)
+                .copied()
+                .collect(),
+        )
         .clean_content_tags(["script", "style"].into_iter().collect())
         .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
         .generic_attribute_prefixes(ATTRIBUTE_PREFIXES.iter().copied().collect())

@@ -196,24 +196,71 @@ impl Pass {
         if self.fence_line(start, body, body_start) {
             return;
         }
-        let indent = columns(body);
         let trimmed = body.trim_start();
-        if indent > 3 {
+        if columns(body) <= 3 {
+            if let Some(prefix) = kramdown_line_prefix(trimmed) {
+                // An attribute line right under a block would continue its paragraph: a line
+                // of its own quote markers ends that paragraph first.
+                self.edits
+                    .push((body_start..body_start, format!("{prefix}\n")));
+                return;
+            }
+            if let Some(after) = trimmed.strip_prefix(':')
+                && !after.starts_with([' ', '\t'])
+            {
+                // Only `: ` starts a definition; `:smile:` or `::` is text.
+                let colon = line_end - trimmed.len();
+                self.edits.push((colon..colon, "\\".to_string()));
+            }
+        }
+        self.math_delimiters(body, body_start);
+    }
+
+    /// LaTeX's `\(…\)` and `\[…\]` (MkDocs' arithmatex, pandoc) become the `$…$` and `$$…$$`
+    /// the parser reads as math; code spans are left alone.
+    fn math_delimiters(&mut self, body: &str, body_start: usize) {
+        if !body.contains('\\') {
             return;
         }
-        if let Some(prefix) = kramdown_line_prefix(trimmed) {
-            // An attribute line right under a block would continue its paragraph: a line of
-            // its own quote markers ends that paragraph first.
-            self.edits
-                .push((body_start..body_start, format!("{prefix}\n")));
-            return;
-        }
-        if let Some(after) = trimmed.strip_prefix(':')
-            && !after.starts_with([' ', '\t'])
-        {
-            // Only `: ` starts a definition; `:smile:` or `::` is text.
-            let colon = line_end - trimmed.len();
-            self.edits.push((colon..colon, "\\".to_string()));
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        while i + 1 < bytes.len() {
+            match bytes[i] {
+                b'`' => {
+                    // Skip the code span this run of backticks opens, if it closes.
+                    let run = fence_run(&body[i..], b'`');
+                    let closing = "`".repeat(run);
+                    i += run;
+                    if let Some(end) = body[i..].find(&closing) {
+                        i += end + run;
+                    }
+                    continue;
+                }
+                b'\\' => {
+                    let at = body_start + i;
+                    match bytes[i + 1] {
+                        b'(' => {
+                            let spaces = body[i + 2..].len() - body[i + 2..].trim_start().len();
+                            self.edits.push((at..at + 2 + spaces, "$".into()));
+                            i += 2 + spaces;
+                        }
+                        b')' => {
+                            let before = &body[..i];
+                            let spaces = before.len() - before.trim_end().len();
+                            self.edits.push((at - spaces..at + 2, "$".into()));
+                            i += 2;
+                        }
+                        b'[' | b']' => {
+                            self.edits.push((at..at + 2, "$$".into()));
+                            i += 2;
+                        }
+                        // An escaped character: never the start of a delimiter.
+                        _ => i += 2,
+                    }
+                    continue;
+                }
+                _ => i += 1,
+            }
         }
     }
 
@@ -646,6 +693,15 @@ mod tests {
         assert_eq!(
             prepared.text,
             "Term\n\\:smile:\n> > answer\n>\n> {: .solution}\n\n{: .challenge}\n"
+        );
+    }
+
+    #[test]
+    fn latex_delimiters_become_dollars_outside_code() {
+        let prepared = prepare("Area \\( \\pi r^2 \\) and `\\(code\\)`.\n\\[\nx = 1\n\\]\n");
+        assert_eq!(
+            prepared.text,
+            "Area $\\pi r^2$ and `\\(code\\)`.\n$$\nx = 1\n$$\n"
         );
     }
 

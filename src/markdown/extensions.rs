@@ -405,6 +405,40 @@ impl<'a> PagePass<'a> {
         }
     }
 
+    /// `$…$` and `$$…$$` as MathML, made here: no script, nothing fetched, read by screen
+    /// readers. TeX the renderer cannot read is an error at its line.
+    pub(super) fn render_math(&mut self, events: &mut Events<'a>) {
+        use pulldown_latex::config::DisplayMode;
+        for (event, range) in events.iter_mut() {
+            let (tex, display) = match event {
+                Event::InlineMath(tex) => (tex.clone(), DisplayMode::Inline),
+                Event::DisplayMath(tex) => (tex.clone(), DisplayMode::Block),
+                _ => continue,
+            };
+            let storage = pulldown_latex::Storage::new();
+            let parsed: Vec<_> = pulldown_latex::Parser::new(&tex, &storage).collect();
+            if let Some(Err(problem)) = parsed.iter().find(|event| event.is_err()) {
+                let problem = problem.to_string();
+                let first_line = problem.lines().next().unwrap_or_default().to_string();
+                self.error(
+                    range.start,
+                    format!("cannot render the math `{}`: {first_line}", tex.trim()),
+                    "check the TeX: commands are those of LaTeX's math mode (`\\frac{a}{b}`, `x^{2}`, `\\sqrt{x}`)",
+                );
+            }
+            let config = pulldown_latex::RenderConfig {
+                display_mode: display,
+                annotation: Some(&tex),
+                ..Default::default()
+            };
+            let mut mathml = String::new();
+            if pulldown_latex::push_mathml(&mut mathml, parsed.into_iter(), config).is_err() {
+                mathml = format!("<code>{}</code>", escape_html(&tex));
+            }
+            *event = Event::InlineHtml(mathml.into());
+        }
+    }
+
     /// Template tags a site generator would have replaced (`{% include %}`, `{{ site.x }}`,
     /// Hugo's `{{< shortcode >}}`) reach learners as written: each is warned about.
     pub(super) fn warn_template_syntax(&mut self, events: &Events<'a>) {

@@ -38,7 +38,8 @@ pub fn parser(text: &str) -> Parser<'_> {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_GFM;
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH;
     Parser::new_ext(text, options)
 }
 
@@ -138,6 +139,7 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
     let events = pass.shape_callouts(events);
     let mut events = pass.apply_attributes(events);
     pass.warn_template_syntax(&events);
+    pass.render_math(&mut events);
     pass.embed_media_players(&mut events);
     pass.rewrite_references(&mut events);
     let events = pass.write_code_blocks(events);

@@ -626,7 +626,8 @@ fn is_inline(event: &Event) -> bool {
         | Event::SoftBreak
         | Event::HardBreak
         | Event::FootnoteReference(_)
-        | Event::InlineMath(_) => true,
+        | Event::InlineMath(_)
+        | Event::DisplayMath(_) => true,
         _ => false,
     }
 }
