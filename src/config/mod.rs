@@ -593,6 +593,17 @@ mod tests {
             ("primary", "surface"),
             ("visited", "surface"),
             ("text", "surface"),
+            ("hl-comment", "surface"),
+            ("hl-keyword", "surface"),
+            ("hl-string", "surface"),
+            ("hl-constant", "surface"),
+            ("hl-function", "surface"),
+            ("hl-tag", "surface"),
+            ("hl-variable", "surface"),
+            ("hl-comment", "background"),
+            ("hl-keyword", "background"),
+            ("hl-function", "background"),
+            ("hl-variable", "background"),
         ] {
             let ratio = contrast_ratio(var(fg), var(bg));
             assert!(ratio >= 4.5, "--cp-{fg} on --cp-{bg}: {ratio:.2}");

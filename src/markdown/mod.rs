@@ -113,7 +113,53 @@ pub struct RenderedMarkdown {
     /// The page's quiz blocks, in order, their texts rendered to HTML; each stands in the
     /// HTML as the placeholder `quiz_placeholder(n)`.
     pub quizzes: Vec<Vec<Question>>,
+    /// The page's code blocks with a language, in order; each stands in the HTML as the
+    /// placeholder `code_placeholder(n)` until the render stage highlights it.
+    pub code_blocks: Vec<CodeBlock>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A code block as written, set aside for highlighting.
+#[derive(Debug, Clone, Hash)]
+pub struct CodeBlock {
+    /// The language the info string names (`python`), or nothing.
+    pub language: String,
+    pub code: String,
+    pub id: Option<String>,
+    /// Classes from an attribute list (`{: .output}`), space-separated.
+    pub classes: String,
+}
+
+impl CodeBlock {
+    /// The block's HTML around `inner`: its code, escaped and perhaps highlighted.
+    pub fn html(&self, inner: &str) -> String {
+        let mut html = String::from("<pre");
+        if let Some(id) = &self.id {
+            html.push_str(&format!(" id=\"{}\"", html_policy::escape_html(id)));
+        }
+        if !self.classes.is_empty() {
+            html.push_str(&format!(
+                " class=\"{}\"",
+                html_policy::escape_html(&self.classes)
+            ));
+        }
+        html.push_str("><code");
+        if !self.language.is_empty() {
+            html.push_str(&format!(
+                " class=\"language-{}\"",
+                html_policy::escape_html(&self.language)
+            ));
+        }
+        html.push('>');
+        html.push_str(inner);
+        html.push_str("</code></pre>");
+        html
+    }
+}
+
+/// Marks where code block `n` goes in a page's HTML; the render stage replaces it.
+pub fn code_placeholder(n: usize) -> String {
+    format!("<!--coursepack-code-{n}-->")
 }
 
 /// Marks where quiz block `n` goes in a page's HTML; the render stage replaces it.
@@ -142,7 +188,7 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
     pass.render_math(&mut events);
     pass.embed_media_players(&mut events);
     pass.rewrite_references(&mut events);
-    let events = pass.write_code_blocks(events);
+    let events = pass.set_code_blocks_aside(events);
     let events = pass.rewrite_raw_html(events);
     let events = pass.extract_quizzes(events);
     let events = pass.gather_footnotes(events);
@@ -230,11 +276,9 @@ impl<'a> PagePass<'a> {
         }
     }
 
-    /// Code blocks that attribute lists gave an id or classes, written as HTML with them.
-    fn write_code_blocks(&mut self, events: Events<'a>) -> Events<'a> {
-        if self.code_block_extras.is_empty() {
-            return events;
-        }
+    /// Sets aside each code block that has a language (or an id or classes from an attribute
+    /// list): the render stage writes it, highlighted; a placeholder keeps its place.
+    fn set_code_blocks_aside(&mut self, events: Events<'a>) -> Events<'a> {
         let mut out = Vec::with_capacity(events.len());
         let mut events = events.into_iter();
         while let Some((event, range)) = events.next() {
@@ -242,41 +286,37 @@ impl<'a> PagePass<'a> {
                 out.push((event, range));
                 continue;
             };
-            let Some((id, classes)) = self.code_block_extras.get(&range.start) else {
-                out.push((event, range));
-                continue;
-            };
             let language = match kind {
                 CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
                 CodeBlockKind::Indented => "",
             };
-            let mut html = String::from("<pre");
-            if let Some(id) = id {
-                html.push_str(&format!(" id=\"{}\"", html_policy::escape_html(id)));
+            let (id, classes) = self
+                .code_block_extras
+                .remove(&range.start)
+                .unwrap_or_default();
+            if language == "quiz" || (language.is_empty() && id.is_none() && classes.is_empty()) {
+                out.push((event, range));
+                continue;
             }
-            if !classes.is_empty() {
-                html.push_str(&format!(" class=\"{}\"", html_policy::escape_html(classes)));
-            }
-            html.push_str("><code");
-            if !language.is_empty() {
-                html.push_str(&format!(
-                    " class=\"language-{}\"",
-                    html_policy::escape_html(language)
-                ));
-            }
-            html.push('>');
+            let mut block = CodeBlock {
+                language: language.to_string(),
+                code: String::new(),
+                id,
+                classes,
+            };
             for (event, _) in events.by_ref() {
                 match event {
-                    Event::Text(text) => html.push_str(&html_policy::escape_html(&text)),
+                    Event::Text(text) => block.code.push_str(&text),
                     Event::End(TagEnd::CodeBlock) => break,
                     _ => {}
                 }
             }
-            html.push_str("</code></pre>\n");
-            if let Some(id) = id {
+            if let Some(id) = &block.id {
                 self.out.anchors.insert(id.clone());
             }
-            out.push((Event::Html(html.into()), range));
+            let placeholder = format!("{}\n", code_placeholder(self.out.code_blocks.len()));
+            self.out.code_blocks.push(block);
+            out.push((Event::Html(placeholder.into()), range));
         }
         out
     }

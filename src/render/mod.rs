@@ -2,6 +2,7 @@
 //! pages (anchors, titles), then the theme's Tera templates around the bodies. The course
 //! menu is rendered once, into the launch page, never repeated inside each page.
 
+mod highlight;
 mod quiz;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -334,6 +335,7 @@ pub fn render_course(
                 title,
                 description: page.description.as_deref(),
                 body: &body.html,
+                code_blocks: &body.code_blocks,
                 has_h1: body.first_heading.is_some(),
                 quiz: quiz.as_ref().map(|quiz| QuizInput {
                     quiz: AsJson(quiz),
@@ -377,6 +379,7 @@ struct PageInput<'a> {
     title: &'a str,
     description: Option<&'a str>,
     body: &'a str,
+    code_blocks: &'a [crate::markdown::CodeBlock],
     has_h1: bool,
     quiz: Option<QuizInput<'a>>,
     /// The course's mastery score (the bits of an `f64`), the pass mark of an assessment
@@ -393,6 +396,10 @@ struct QuizInput<'a> {
 
 /// One page's complete HTML document.
 fn template_page(input: PageInput) -> Result<Arc<[u8]>> {
+    let body = match input.code_blocks {
+        [] => std::borrow::Cow::Borrowed(input.body),
+        blocks => std::borrow::Cow::Owned(highlight::fill_code_blocks(input.body, blocks)),
+    };
     let (body, quiz_data) = match &input.quiz {
         Some(QuizInput {
             quiz: AsJson(quiz),
@@ -402,13 +409,13 @@ fn template_page(input: PageInput) -> Result<Arc<[u8]>> {
                 &input.tera.value,
                 &mut input.shared_quiz.value.clone(),
                 quiz,
-                input.body,
+                &body,
                 f64::from_bits(input.mastery),
                 slots,
             )?;
             (std::borrow::Cow::Owned(html), Some(data))
         }
-        None => (std::borrow::Cow::Borrowed(input.body), None),
+        None => (body, None),
     };
     let mut context = input.shared.value.clone();
     let root = relative_url(input.href, "index.html");
