@@ -52,6 +52,19 @@ pub enum Command {
     Translate(TranslateCommand),
     /// Start a new course: a folder with course.toml, two modules, an image and a knowledge check.
     New(NewArgs),
+    /// Make a course folder from an mdBook, a MkDocs site, a Carpentries lesson or a folder of
+    /// Markdown files: pages in the source's order, links and media carried over.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The book, site, lesson or folder to import.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// Course folder to create (must not exist, or be empty).
+    #[arg(value_name = "COURSE_DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -535,7 +535,7 @@ fn check_element(
         let local = local_name(&name).to_ascii_lowercase();
         let value = htmlize::unescape_attribute(attribute.value());
         let on = format!("`{name}` on `<{tag}>`");
-        if local.starts_with("on") {
+        if is_event_handler(&local) {
             push(Verdict::Refused, format!("event handler {on} runs script"));
         } else if local == "srcdoc" {
             push(
@@ -589,6 +589,14 @@ fn link_is_local(el: &lol_html::html_content::Element) -> bool {
         .all(|r| matches!(r, "stylesheet" | "icon"))
         && outside_load(&href).is_none()
         && script_scheme(&href).is_none()
+}
+
+/// `onclick`, `onload`, `onbegin`: `on` and letters, as every event handler is named (any
+/// such name is refused, known or not). Inkscape's `only_selected` is not one.
+fn is_event_handler(local_name: &str) -> bool {
+    local_name
+        .strip_prefix("on")
+        .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 fn is_allowed_tag(tag: &str) -> bool {
@@ -794,6 +802,13 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_handlers_are_on_and_letters() {
+        assert!(is_event_handler("onclick") && is_event_handler("onbegin"));
+        assert!(is_event_handler("on"), "a bare `on` is refused too");
+        assert!(!is_event_handler("only_selected") && !is_event_handler("one-way"));
+    }
 
     #[test]
     fn html_escaping_touches_the_five_characters_only() {

@@ -22,6 +22,7 @@ pub mod diff;
 pub mod fs;
 pub mod html_policy;
 pub mod i18n;
+pub mod import;
 #[cfg(feature = "validate")]
 pub mod inspect;
 pub mod load;

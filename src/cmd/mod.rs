@@ -5,6 +5,7 @@ mod build;
 mod check;
 #[cfg(feature = "validate")]
 mod diff;
+mod import;
 #[cfg(feature = "validate")]
 mod inspect;
 mod new;
@@ -44,6 +45,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Build(args) => build::run(args, output),
         Command::Check(args) => check::run(args, output),
         Command::New(args) => new::run(args, output),
+        Command::Import(args) => import::run(args, output),
         #[cfg(feature = "preview")]
         Command::Preview(args) => preview::run(args),
         #[cfg(feature = "validate")]

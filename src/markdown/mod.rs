@@ -978,6 +978,20 @@ enum UrlUse {
 /// get their text's slug, numbered `-1`, `-2` on repeats (as Zola does). Translation uses the
 /// same ids to keep links into a translated page working.
 pub fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)]) {
+    // Python-Markdown's `{ id=name }` names the heading as `{#name}` does.
+    for (event, _) in events.iter_mut() {
+        if let Event::Start(Tag::Heading {
+            id: id @ None,
+            attrs,
+            ..
+        }) = event
+            && let Some(at) = attrs
+                .iter()
+                .position(|(key, value)| key.as_ref() == "id" && value.is_some())
+        {
+            *id = attrs.remove(at).1;
+        }
+    }
     let mut taken: HashSet<String, foldhash::fast::RandomState> = events
         .iter()
         .filter_map(|(event, _)| match event {

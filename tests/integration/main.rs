@@ -4,6 +4,7 @@
 mod bad_input;
 mod hostile;
 mod i18n;
+mod import;
 mod markdown_cases;
 mod packages;
 mod saved_state;

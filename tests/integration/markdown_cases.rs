@@ -3,7 +3,7 @@
 //! write it, with any files it refers to; `expected.html`, the reviewed content of the page
 //! as `build` writes it; and `expected.txt`, what `check` reports (no file: nothing).
 //!
-//! `BLESS=1 cargo test --test integration markdown_cases` rewrites the expected files from
+//! `COURSEPACK_BLESS=1 cargo test --test integration markdown_cases` rewrites the expected files from
 //! what the tool does now; review the difference before committing it.
 
 use crate::support::{MINIMAL_TOML, TempCourse, coursepack, repo, stderr};
@@ -21,7 +21,7 @@ fn every_case_renders_and_reports_as_reviewed() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 15, "only {} cases found", cases.len());
-    let bless = std::env::var_os("BLESS").is_some();
+    let bless = std::env::var_os("COURSEPACK_BLESS").is_some();
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.strip_prefix(&root).unwrap().display().to_string();
