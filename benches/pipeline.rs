@@ -4,6 +4,7 @@
 
 use coursepack::memo::Memo;
 use coursepack::package::PackageOptions;
+use coursepack::render::Code;
 use coursepack::standard::Standard;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
@@ -47,10 +48,10 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("1,000 pages");
     group.sample_size(20);
     group.bench_function("load and render", |b| {
-        b.iter(|| coursepack::prepare(&course, None, &Memo::none()).unwrap());
+        b.iter(|| coursepack::prepare(&course, None, &Memo::none(), Code::Plain).unwrap());
     });
     let coursepack::Outcome::Ready(prepared, _) =
-        coursepack::prepare(&course, None, &Memo::none()).unwrap()
+        coursepack::prepare(&course, None, &Memo::none(), Code::Plain).unwrap()
     else {
         panic!("the corpus has no errors");
     };
@@ -64,7 +65,7 @@ fn stages(c: &mut Criterion) {
     // What the preview does after a designer saves one page: the other pages' Markdown and
     // templates come from the memo; the course is laid out for the standard on screen.
     let memo = Memo::keeping();
-    coursepack::prepare(&course, None, &memo).unwrap();
+    coursepack::prepare(&course, None, &memo, Code::Highlighted).unwrap();
     let page = walkdir::WalkDir::new(&course)
         .sort_by_file_name()
         .into_iter()
@@ -79,7 +80,7 @@ fn stages(c: &mut Criterion) {
             edits += 1;
             std::fs::write(&page, format!("{original}\nEdit {edits}.\n")).unwrap();
             let coursepack::Outcome::Ready(prepared, _) =
-                coursepack::prepare(&course, None, &memo).unwrap()
+                coursepack::prepare(&course, None, &memo, Code::Highlighted).unwrap()
             else {
                 panic!("the corpus has no errors");
             };

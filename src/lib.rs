@@ -79,9 +79,16 @@ impl<T> Outcome<T> {
 
 /// Loads and renders the course at `dir`, collecting every author-facing problem. `memo`
 /// keeps what a later call can reuse (the preview's); [`Memo::none`] keeps nothing.
-pub fn prepare(dir: &Path, templates: Option<&Path>, memo: &Memo) -> Result<Outcome<Prepared>> {
+pub fn prepare(
+    dir: &Path,
+    templates: Option<&Path>,
+    memo: &Memo,
+    code: render::Code,
+) -> Result<Outcome<Prepared>> {
     Ok(match check(dir, templates, memo)? {
-        Outcome::Ready(checked, diagnostics) => Outcome::Ready(checked.render(memo)?, diagnostics),
+        Outcome::Ready(checked, diagnostics) => {
+            Outcome::Ready(checked.render(memo, code)?, diagnostics)
+        }
         Outcome::Stopped(diagnostics) => Outcome::Stopped(diagnostics),
     })
 }
@@ -139,8 +146,8 @@ impl Checked {
     }
 
     /// Templates every page.
-    pub fn render(self, memo: &Memo) -> Result<Prepared> {
-        let rendered = render::render_course(&self.course, self.pages, &self.tera, memo)?;
+    pub fn render(self, memo: &Memo, code: render::Code) -> Result<Prepared> {
+        let rendered = render::render_course(&self.course, self.pages, &self.tera, memo, code)?;
         Ok(Prepared {
             course: self.course,
             theme: self.theme,

@@ -124,8 +124,8 @@ fn build(
     memo: &Memo,
     standard: Standard,
 ) -> Result<(Arc<crate::Prepared>, Arc<PackageFiles>), String> {
-    let outcome =
-        crate::prepare(course, templates, memo).map_err(|err| format!("error: {err:#}"))?;
+    let outcome = crate::prepare(course, templates, memo, crate::render::Code::Highlighted)
+        .map_err(|err| format!("error: {err:#}"))?;
     let problems: Vec<String> = outcome
         .diagnostics()
         .sorted()

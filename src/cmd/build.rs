@@ -205,7 +205,7 @@ fn build_course(
         Some(path) => Some(start_zip(bars, path, &course_files)?),
         None => None,
     };
-    let prepared = checked.render(&Memo::none())?;
+    let prepared = checked.render(&Memo::none(), crate::render::Code::Highlighted)?;
     if output.verbose {
         let pages = prepared.rendered.pages.len();
         writeln!(

@@ -13,6 +13,7 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<ExitCode> {
         &args.course,
         args.source.templates.as_deref(),
         &Memo::none(),
+        crate::render::Code::Plain,
     )?;
     let diagnostics = outcome.diagnostics();
     output.verbose(|| {

@@ -35,7 +35,7 @@ fn package_of(path: &Path, args: &DiffArgs, scratch: &Path) -> Result<PathBuf> {
     if !path.is_dir() {
         return Ok(path.to_path_buf());
     }
-    let prepared = match crate::prepare(path, None, &Memo::none())? {
+    let prepared = match crate::prepare(path, None, &Memo::none(), crate::render::Code::Plain)? {
         crate::Outcome::Ready(prepared, _) => prepared,
         crate::Outcome::Stopped(diagnostics) => {
             let problems: Vec<String> = diagnostics

@@ -19,7 +19,12 @@ pub fn run(args: &ImportArgs, output: Output) -> Result<ExitCode> {
     // nothing half-written.
     let staging = crate::archive::temporary_folder(target)?;
     let imported = crate::import::write_course(&plan, staging.path())?;
-    let checked = crate::prepare(staging.path(), None, &Memo::none())?;
+    let checked = crate::prepare(
+        staging.path(),
+        None,
+        &Memo::none(),
+        crate::render::Code::Plain,
+    )?;
     if target.exists() {
         crate::fs::remove_dir_all(target)?;
     }

@@ -17,7 +17,7 @@ pub fn run(command: &TranslateCommand, output: Output) -> Result<ExitCode> {
 
 /// The course, checked: texts are only handed out from a course that builds.
 fn load(course: &Path, output: Output) -> Result<Option<crate::model::Course>> {
-    let outcome = crate::prepare(course, None, &Memo::none())?;
+    let outcome = crate::prepare(course, None, &Memo::none(), crate::render::Code::Plain)?;
     let (problems, failed) = output.report(course, outcome.diagnostics(), false);
     match outcome {
         crate::Outcome::Ready(prepared, _) if !failed => Ok(Some(prepared.course)),
@@ -102,7 +102,12 @@ fn import(args: &TranslateImportArgs, output: Output) -> Result<ExitCode> {
     // translation never leaves a half-written course behind.
     let staging = crate::archive::temporary_folder(&target)?;
     copy_course(&course.root, staging.path(), &translated.files)?;
-    let outcome = crate::prepare(staging.path(), None, &Memo::none())?;
+    let outcome = crate::prepare(
+        staging.path(),
+        None,
+        &Memo::none(),
+        crate::render::Code::Plain,
+    )?;
     let (problems, failed) = output.report(&target, outcome.diagnostics(), false);
     if failed {
         eprint!(

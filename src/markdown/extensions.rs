@@ -18,6 +18,13 @@ impl<'a> PagePass<'a> {
     /// Joins runs of text events into one, so that syntax the parser split at its own
     /// special characters (`[term]{#id}`, `{: .x}`, `{% tag %}`) is seen whole.
     pub(super) fn merge_text(events: Events<'a>) -> Events<'a> {
+        let split = |pair: &[(Event, Range<usize>)]| {
+            matches!(pair, [(Event::Text(_), _), (Event::Text(_), _)])
+        };
+        if !events.windows(2).any(split) {
+            // Most pages: nothing to join, no need to copy every event.
+            return events;
+        }
         let mut out: Events<'a> = Vec::with_capacity(events.len());
         for (event, range) in events {
             if let Event::Text(text) = &event
@@ -50,6 +57,11 @@ impl<'a> PagePass<'a> {
     /// Turns fenced-div and admonition markers, GitHub alerts and quotes marked
     /// `{: .challenge}` into callouts. A heading that opens a callout becomes its title.
     pub(super) fn shape_callouts(&mut self, events: Events<'a>) -> Events<'a> {
+        let quoted =
+            |(event, _): &(Event, Range<usize>)| matches!(event, Event::Start(Tag::BlockQuote(_)));
+        if self.prepared.callouts.is_empty() && !events.iter().any(quoted) {
+            return events;
+        }
         let quotes = kramdown_quote_kinds(&events);
         let mut events: Vec<Option<(Event<'a>, Range<usize>)>> =
             events.into_iter().map(Some).collect();
@@ -198,6 +210,9 @@ impl<'a> PagePass<'a> {
     /// `{.lang}` in a code fence's info string, and kramdown's `{: …}` lines under code
     /// blocks. Where a list means nothing it is dropped with a warning, never shown.
     pub(super) fn apply_attributes(&mut self, events: Events<'a>) -> Events<'a> {
+        if !self.prepared.text.contains('{') {
+            return events;
+        }
         let mut out: Events<'a> = Vec::with_capacity(events.len());
         let mut events = events.into_iter().peekable();
         while let Some((event, range)) = events.next() {

@@ -279,6 +279,17 @@ impl<'a> PagePass<'a> {
     /// Sets aside each code block that has a language (or an id or classes from an attribute
     /// list): the render stage writes it, highlighted; a placeholder keeps its place.
     fn set_code_blocks_aside(&mut self, events: Events<'a>) -> Events<'a> {
+        let set_aside = |(event, range): &(Event, Range<usize>)| match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                !info.is_empty() && !is_quiz_fence(event)
+                    || self.code_block_extras.contains_key(&range.start)
+            }
+            Event::Start(Tag::CodeBlock(_)) => self.code_block_extras.contains_key(&range.start),
+            _ => false,
+        };
+        if !events.iter().any(set_aside) {
+            return events;
+        }
         let mut out = Vec::with_capacity(events.len());
         let mut events = events.into_iter();
         while let Some((event, range)) = events.next() {

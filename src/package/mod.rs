@@ -181,7 +181,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        match crate::prepare(dir, None, &Memo::none()).unwrap() {
+        match crate::prepare(dir, None, &Memo::none(), crate::render::Code::Plain).unwrap() {
             Outcome::Ready(prepared, _) => prepared,
             Outcome::Stopped(problems) => panic!("{:?}", problems.sorted()),
         }

@@ -12,11 +12,16 @@ use syntect::util::LinesWithEndings;
 /// The grammars of the common languages, loaded once per process on first use.
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
-/// The page's HTML with each code block in place of its placeholder.
-pub fn fill_code_blocks(html: &str, blocks: &[CodeBlock]) -> String {
+/// The page's HTML with each code block in place of its placeholder, highlighted or not.
+pub fn fill_code_blocks(html: &str, blocks: &[CodeBlock], highlighted: bool) -> String {
     let mut html = html.to_string();
     for (n, block) in blocks.iter().enumerate() {
-        html = html.replacen(&code_placeholder(n), &block.html(&highlight(block)), 1);
+        let code = if highlighted {
+            highlight(block)
+        } else {
+            escape_html(&block.code)
+        };
+        html = html.replacen(&code_placeholder(n), &block.html(&code), 1);
     }
     html
 }
@@ -80,6 +85,7 @@ mod tests {
                 block("python", "def f(x):\n    return x < 2  # small\n"),
                 block("klingon", "<b>qaStaH</b>\n"),
             ],
+            true,
         );
         assert!(
             html.starts_with(

@@ -288,6 +288,14 @@ fn assign_slots(
     slots
 }
 
+/// How code blocks are written: highlighted for learners to read, plain where nobody reads the
+/// pages (`check`, `diff`, translation): highlighting costs more than the rest of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    Highlighted,
+    Plain,
+}
+
 /// Stage three: the pages' bodies, with their quizzes, wrapped in the theme. `Err` is kept
 /// for template failures, which are the theme author's problem and stop everything.
 pub fn render_course(
@@ -295,6 +303,7 @@ pub fn render_course(
     checked: CheckedCourse,
     tera: &Hashed<Arc<Tera>>,
     memo: &Memo,
+    code: Code,
 ) -> Result<RenderedCourse> {
     let CheckedCourse {
         bodies,
@@ -336,6 +345,7 @@ pub fn render_course(
                 description: page.description.as_deref(),
                 body: &body.html,
                 code_blocks: &body.code_blocks,
+                code,
                 has_h1: body.first_heading.is_some(),
                 quiz: quiz.as_ref().map(|quiz| QuizInput {
                     quiz: AsJson(quiz),
@@ -380,6 +390,7 @@ struct PageInput<'a> {
     description: Option<&'a str>,
     body: &'a str,
     code_blocks: &'a [crate::markdown::CodeBlock],
+    code: Code,
     has_h1: bool,
     quiz: Option<QuizInput<'a>>,
     /// The course's mastery score (the bits of an `f64`), the pass mark of an assessment
@@ -398,7 +409,11 @@ struct QuizInput<'a> {
 fn template_page(input: PageInput) -> Result<Arc<[u8]>> {
     let body = match input.code_blocks {
         [] => std::borrow::Cow::Borrowed(input.body),
-        blocks => std::borrow::Cow::Owned(highlight::fill_code_blocks(input.body, blocks)),
+        blocks => std::borrow::Cow::Owned(highlight::fill_code_blocks(
+            input.body,
+            blocks,
+            input.code == Code::Highlighted,
+        )),
     };
     let (body, quiz_data) = match &input.quiz {
         Some(QuizInput {
@@ -840,7 +855,7 @@ mod tests {
             let mut diagnostics = Diagnostics::default();
             let bodies = render_bodies(course, &memo);
             let checked = check_course(course, bodies, &mut diagnostics).unwrap();
-            render_course(course, checked, &tera, &memo).unwrap()
+            render_course(course, checked, &tera, &memo, Code::Plain).unwrap()
         };
         let first = render(&course);
         let html = String::from_utf8(first.pages[0].html.to_vec()).unwrap();
@@ -872,7 +887,8 @@ mod tests {
                     )
                     .unwrap(),
                     &tera,
-                    &Memo::none()
+                    &Memo::none(),
+                    Code::Plain,
                 )
                 .unwrap()
                 .pages[1]

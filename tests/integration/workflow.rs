@@ -230,7 +230,8 @@ fn rebuilds_with_the_memo_equal_fresh_builds() {
     let memo = Memo::keeping();
     let package = |memo: &Memo| {
         let coursepack::Outcome::Ready(prepared, _) =
-            coursepack::prepare(&course, None, memo).unwrap()
+            coursepack::prepare(&course, None, memo, coursepack::render::Code::Highlighted)
+                .unwrap()
         else {
             panic!("the sample course builds");
         };
