@@ -72,6 +72,7 @@ def commands(source, out, binary, mdbook_source, deflate_all, baseline):
     }
     if baseline is not None:
         table["baseline"] = ([str(baseline), "build", str(source), "-o", str(out / "base"), "-q"], None, None, out / "base")
+        table["baseline check"] = ([str(baseline), "check", str(source), "-q"], None, None, None)
     if deflate_all:
         table["zip -6"] = (["zip", "-r", "-q", "-6", str(out / "info.zip"), "."], source, None, out / "info.zip")
     if mdbook_source is not None:
@@ -121,6 +122,7 @@ def bench(name, work, binary, rounds, deflate_all, baseline):
     print(f"  1 thread / tar -cf            = {ratio('coursepack 1 thread', 'tar -cf'):.2f}")
     if baseline is not None:
         print(f"  coursepack / baseline         = {ratio('coursepack', 'baseline'):.2f}")
+        print(f"  check / baseline check        = {ratio('coursepack check', 'baseline check'):.2f}{target('<= 1.10')}")
     print(f"  coursepack peak RSS           = {medians['coursepack'][1]:.1f} MiB{target('<= 64')}")
     print("  packages built with all cores and with one: byte-identical")
     print(f"  zip size, the same files (the package unpacked) through zip -6 -n media: "
