@@ -362,33 +362,33 @@ fn carpentries(source: &Path) -> Result<Plan> {
         .map(str::to_string)
         .unwrap_or_else(|| title_of_folder(source));
     let language = config["lang"].as_str().map(str::to_string);
-    let list = |key: &str, folder: &str| -> Vec<PlannedPage> {
-        config[key]
+    // The pages `config.yaml` lists under `key`, in its order; an empty list means every page
+    // of the folder of that name.
+    let pages_of = |key: &str| -> Vec<PlannedPage> {
+        let listed: Vec<PlannedPage> = config[key]
             .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|item| item.as_str())
-                    .map(|file| PlannedPage {
-                        source: format!("{folder}/{file}"),
-                        title: None,
-                    })
-                    .collect()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item.as_str())
+            .map(|file| PlannedPage {
+                source: format!("{key}/{file}"),
+                title: None,
             })
-            .unwrap_or_default()
-    };
-    let mut episodes = list("episodes", "episodes");
-    if episodes.is_empty() {
-        episodes = folder(&source.join("episodes"), &title)
+            .collect();
+        if !listed.is_empty() || !source.join(key).is_dir() {
+            return listed;
+        }
+        folder(&source.join(key), &title)
             .modules
             .into_iter()
             .flat_map(|m| m.pages)
             .map(|page| PlannedPage {
-                source: format!("episodes/{}", page.source),
+                source: format!("{key}/{}", page.source),
                 title: page.title,
             })
-            .collect();
-    }
+            .collect()
+    };
+    let mut episodes = pages_of("episodes");
     // The lesson's home page opens it.
     if source.join("index.md").is_file() {
         episodes.insert(
@@ -407,18 +407,9 @@ fn carpentries(source: &Path) -> Result<Plan> {
         title: title.clone(),
         pages: episodes,
     }];
-    // An empty `learners:` means every page of the folder, set-up first.
-    let mut learners = list("learners", "learners");
-    if learners.is_empty() && source.join("learners").is_dir() {
-        learners = folder(&source.join("learners"), &title)
-            .modules
-            .into_iter()
-            .flat_map(|m| m.pages)
-            .map(|page| PlannedPage {
-                source: format!("learners/{}", page.source),
-                title: page.title,
-            })
-            .collect();
+    let mut learners = pages_of("learners");
+    if config["learners"].as_array().is_none_or(Vec::is_empty) {
+        // Found in the folder: set-up first, as the Workbench shows them.
         learners.sort_by_key(|page| page.source != "learners/setup.md");
     }
     if !learners.is_empty() {
