@@ -218,6 +218,9 @@ pub(crate) enum QuizLine<'a> {
     Step(usize, &'a str),
     /// `key: value`.
     Setting(&'a str, &'a str),
+    /// A line of a fenced code block indented under a question (its fences too), as it is:
+    /// question text, whatever it looks like.
+    Code(&'a str),
     /// None of these.
     Unreadable,
 }
@@ -251,15 +254,42 @@ pub(crate) fn quiz_line(line: &str) -> QuizLine<'_> {
     }
 }
 
+/// The lines of a quiz block as the grammar reads them, each with its offset in the block and
+/// its raw text. Inside a code fence indented under a question (` ```python `), every line is
+/// [`QuizLine::Code`], even one that looks like an option or a setting.
+pub(crate) fn quiz_lines(text: &str) -> impl Iterator<Item = (usize, &str, QuizLine<'_>)> {
+    let mut offset = 0;
+    // The open fence's character and length.
+    let mut fence: Option<(char, usize)> = None;
+    text.split_inclusive('\n').map(move |raw| {
+        let at = offset;
+        offset += raw.len();
+        let trimmed = raw.trim();
+        let run = |c: char| trimmed.chars().take_while(|&x| x == c).count();
+        let line = match fence {
+            Some((c, length)) => {
+                if run(c) >= length && trimmed.chars().all(|x| x == c) {
+                    fence = None;
+                }
+                QuizLine::Code(raw)
+            }
+            None if raw.starts_with([' ', '\t']) && (run('`') >= 3 || run('~') >= 3) => {
+                let c = if run('`') >= 3 { '`' } else { '~' };
+                fence = Some((c, run(c)));
+                QuizLine::Code(raw)
+            }
+            None => quiz_line(raw),
+        };
+        (at, raw, line)
+    })
+}
+
 /// Parses a quiz block's text. All mistakes are returned, not just the first.
 pub fn parse_quiz(text: &str, words: &QuizWords) -> Result<Vec<Question>, Vec<QuizError>> {
     let mut questions: Vec<Draft> = Vec::new();
     let mut errors = Vec::new();
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let line_offset = offset;
-        offset += raw.len();
-        let line = match quiz_line(raw) {
+    for (line_offset, raw, line) in quiz_lines(text) {
+        let line = match line {
             QuizLine::Blank => continue,
             QuizLine::Question(question) => {
                 let text = question.trim();
@@ -387,8 +417,16 @@ impl Draft {
                 q.places.insert(Place::OptionFeedback(n), place(feedback));
             }
             QuizLine::Continuation(text) => {
-                q.text.push(' ');
+                q.text.push('\n');
                 q.text.push_str(text);
+            }
+            QuizLine::Code(line) => {
+                // Up to the question's indentation (two spaces) comes off, as Markdown takes
+                // a fence's own indentation off its lines.
+                let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+                q.text.push('\n');
+                q.text
+                    .push_str(line[indent.min(2)..].trim_end_matches(['\n', '\r']));
             }
             QuizLine::Choice(None) => {
                 return Err(error(
@@ -996,7 +1034,30 @@ mod tests {
             assert_eq!(quiz_line(line), read, "{line:?}");
         }
         // The question text takes continuation lines as they are.
-        assert_eq!(one("? Which\n  = 42 is\n= 42\n").text, "Which = 42 is");
+        assert_eq!(one("? Which\n  = 42 is\n= 42\n").text, "Which\n= 42 is");
+        // In a code fence under the question, a line that looks like an option, an answer
+        // or a setting is code; the fence's indentation comes off.
+        let block = "? What does it print?\n  ```python\n  - x\n\n      = 1\n  a: b\n  ```\n= 5\n";
+        let read: Vec<QuizLine> = quiz_lines(block).map(|(_, _, line)| line).collect();
+        assert!(
+            matches!(
+                read[1..7],
+                [
+                    QuizLine::Code(_),
+                    QuizLine::Code(_),
+                    QuizLine::Code(_),
+                    QuizLine::Code(_),
+                    QuizLine::Code(_),
+                    QuizLine::Code(_)
+                ]
+            ),
+            "{read:?}"
+        );
+        assert_eq!(read[7], Answer(" 5"));
+        assert_eq!(
+            one(block).text,
+            "What does it print?\n```python\n- x\n\n    = 1\na: b\n```"
+        );
     }
 
     #[test]
@@ -1114,7 +1175,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(questions.len(), 2);
-        assert_eq!(questions[0].text, "First continued *here*");
+        assert_eq!(questions[0].text, "First\ncontinued *here*");
         assert_eq!(questions[1].offset, 44);
     }
 

@@ -196,8 +196,9 @@ pub fn render_page_quiz(
     let mut html = html.to_string();
     let all: Vec<&Question> = quiz.blocks.iter().flatten().chain(&quiz.pool).collect();
     let views: Vec<QuestionView> = all.iter().map(|q| QuestionView::new(q)).collect();
-    let mut render = |questions: &[QuestionView], form: bool| -> Result<String> {
+    let mut render = |questions: &[QuestionView], blocks: &[BlockView], form: bool| {
         context.insert("questions", questions);
+        context.insert("blocks", blocks);
         context.insert("mode", &quiz.mode);
         context.insert("form", &form);
         context.insert(
@@ -217,18 +218,42 @@ pub fn render_page_quiz(
     if quiz.mode == Mode::Check {
         let mut first = 0;
         for (n, block) in quiz.blocks.iter().enumerate() {
-            let block_html = render(&views[first..first + block.len()], false)?;
+            let block_html = render(&views[first..first + block.len()], &[], false)?;
             html = html.replacen(&quiz_placeholder(n), &block_html, 1);
             first += block.len();
         }
     } else {
-        // An assessment or survey is one form, where its first quiz block stands.
-        let form = render(&views, true)?;
-        if quiz.blocks.is_empty() {
-            html.push_str(&form);
+        // An assessment or survey is one form, from its first quiz block to its last: the
+        // page's text between the blocks (an introduction, a figure, code) stays in place
+        // inside it, with the questions it introduces.
+        let places: Vec<std::ops::Range<usize>> = (0..quiz.blocks.len())
+            .filter_map(|n| {
+                let placeholder = quiz_placeholder(n);
+                html.find(&placeholder).map(|at| at..at + placeholder.len())
+            })
+            .collect();
+        let mut blocks = Vec::with_capacity(quiz.blocks.len() + 1);
+        let mut first = 0;
+        for (n, block) in quiz.blocks.iter().enumerate() {
+            let after = match (places.get(n), places.get(n + 1)) {
+                (Some(this), Some(next)) => html[this.end..next.start].to_string(),
+                _ => String::new(),
+            };
+            blocks.push(BlockView {
+                questions: &views[first..first + block.len()],
+                after,
+            });
+            first += block.len();
         }
-        for n in 0..quiz.blocks.len() {
-            html = html.replacen(&quiz_placeholder(n), if n == 0 { &form } else { "" }, 1);
+        // Questions from other pages' pools come last.
+        blocks.push(BlockView {
+            questions: &views[first..],
+            after: String::new(),
+        });
+        let form = render(&views, &blocks, true)?;
+        match (places.first(), places.last()) {
+            (Some(first), Some(last)) => html.replace_range(first.start..last.end, &form),
+            _ => html.push_str(&form),
         }
     }
     let settings = quiz.settings.clone().unwrap_or_default();
@@ -245,12 +270,22 @@ pub fn render_page_quiz(
 }
 
 /// A question as the template shows it.
+/// One quiz block of a form: its questions, then the page's text up to the next block.
+#[derive(Serialize)]
+struct BlockView<'a> {
+    questions: &'a [QuestionView<'a>],
+    after: String,
+}
+
 #[derive(Serialize)]
 struct QuestionView<'a> {
     id: &'a str,
     kind: Kind,
     kind_name: &'static str,
+    /// The question's first paragraph: the fieldset's legend.
     text: &'a str,
+    /// What follows it (code, a figure, more paragraphs), under the legend.
+    body: &'a str,
     options: Vec<&'a str>,
     /// Matching: left items in order; right items sorted by text so that their order gives
     /// nothing away, each with its index in the pairing.
@@ -273,11 +308,22 @@ impl<'a> QuestionView<'a> {
             .map(|(i, (_, r))| (i, r.as_str()))
             .collect();
         right.sort_by(|a, b| a.1.cmp(b.1));
+        // A legend holds a line of text: a question written with a code block or a figure
+        // under it has its first paragraph there and the rest below.
+        let (lead, body) = match q
+            .text
+            .strip_prefix("<p>")
+            .and_then(|t| t.split_once("</p>"))
+        {
+            Some((lead, body)) => (lead, body.trim()),
+            None => (q.text.as_str(), ""),
+        };
         QuestionView {
             id: q.id.as_deref().unwrap_or_default(),
             kind: q.kind(),
             kind_name: kind_name(q.kind()),
-            text: &q.text,
+            text: lead,
+            body,
             options: q.answer.options().iter().map(|o| o.text.as_str()).collect(),
             left: pairs.iter().map(|(l, _)| l.as_str()).collect(),
             right,

@@ -466,12 +466,10 @@ impl<'a> MarkdownUnits<'a> {
     /// The texts of a quiz block, line by line as the quiz grammar reads them (`range` is the
     /// block's content in the body).
     fn quiz(&mut self, range: Range<usize>) {
-        use crate::quiz::{QuizLine, quiz_line};
+        use crate::quiz::{QuizLine, quiz_lines};
         let content = &self.text[self.body_start + range.start..self.body_start + range.end];
-        let mut offset = range.start;
-        for line in content.split_inclusive('\n') {
-            let line_start = offset;
-            offset += line.len();
+        for (at, line, read) in quiz_lines(content) {
+            let line_start = range.start + at;
             let mut add = |text: &str, note: &str| {
                 let text = text.trim();
                 if text.chars().any(char::is_alphabetic) {
@@ -479,7 +477,7 @@ impl<'a> MarkdownUnits<'a> {
                     self.push(start..start + text.len(), note, Form::Line { anchor: None });
                 }
             };
-            match quiz_line(line) {
+            match read {
                 QuizLine::Question(question) => add(question, "quiz question"),
                 QuizLine::Continuation(text) => add(text, "quiz question (continued)"),
                 QuizLine::Feedback(feedback) => add(feedback, "quiz feedback on the option above"),
@@ -521,7 +519,9 @@ impl<'a> MarkdownUnits<'a> {
                 QuizLine::Blank
                 | QuizLine::Choice(None)
                 | QuizLine::Pair(None)
-                | QuizLine::Unreadable => {}
+                | QuizLine::Unreadable
+                // Code is not translated.
+                | QuizLine::Code(_) => {}
             }
         }
     }

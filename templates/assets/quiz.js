@@ -436,11 +436,14 @@
   function layOut() {
     var questions = drawn();
     var anchor = form.querySelector('.cp-quiz-actions');
+    // Questions in the page's order stay where they are, beside the text that introduces
+    // them; only a draw or a shuffle moves them.
+    var reorder = settings.draw || settings.shuffle_questions;
     quiz.questions.forEach(function (q) { fieldsetOf(q).hidden = true; });
     questions.forEach(function (q) {
       var box = fieldsetOf(q);
       box.hidden = false;
-      form.insertBefore(box, anchor);
+      if (reorder) form.insertBefore(box, anchor);
       clearFeedback(q);
       lock(q, false);
       delete answeredAt[q.id];

@@ -3,6 +3,8 @@
 // score, status and interactions the LMS back end received.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   buildAndUnpack, startServer, launchBrowser, openLms, waitForPage, closeSco, coursePages, sampleCourse,
   STANDARDS, assertCleanSession, scratchDir,
@@ -299,4 +301,36 @@ test('scorm12: a mastery score supplied by the LMS wins over the course pass mar
     assert.equal(cmi.core.score.raw, '91.67');
     assert.equal(cmi.core.lesson_status, 'failed');
   });
+});
+
+test('scorm12: text between the quiz blocks of an assessment stays with the questions it introduces', async () => {
+  const course = scratchDir('between');
+  const write = (path, text) => {
+    mkdirSync(dirname(join(course, path)), { recursive: true });
+    writeFileSync(join(course, path), text);
+  };
+  write('course.toml', '[course]\nid = "between"\ntitle = "Between"\nversion = "1.0.0"\nlanguage = "en"\n');
+  write('coursepack.lock', 'lineage = "new"\npages = []\nquestions = []\n');
+  write('01-check/01-final.md', [
+    '---', 'title: Final check', 'assessment: true', '---', '',
+    '```quiz', '? Which document proves origin?', '- [x] A certificate of origin', '- [ ] A packing list', '```', '',
+    'The next question is about box 46.', '',
+    '```quiz', '? Which box gives the customs value?', '= 46', '```', '',
+  ].join('\n'));
+  const dir = buildAndUnpack(course, 'scorm12');
+  const server = await startServer(dir, 'scorm12');
+  try {
+    const session = await openLms(browser, server, {}, 'index.html');
+    const content = session.sco.frameLocator('#cp-frame');
+    await content.locator('.cp-quiz-status').filter({ hasText: /^Attempt / }).waitFor();
+    const order = await content.locator('form.cp-quiz-form > fieldset, form.cp-quiz-form > p').evaluateAll(
+      (nodes) => nodes.map((n) => n.dataset.question || n.className || n.textContent.trim()));
+    assert.deepEqual(order, ['cp-quiz-status', 'check-final-1', 'The next question is about box 46.', 'check-final-2', 'cp-quiz-actions']);
+    const { score } = await takeAssessment(content, true);
+    assert.equal(score, 100);
+    assert.deepEqual(session.problems, []);
+    await session.page.close();
+  } finally {
+    await server.close();
+  }
 });
