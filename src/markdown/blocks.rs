@@ -54,7 +54,13 @@ pub struct Problem {
     pub offset: usize,
     pub message: String,
     pub help: String,
+    /// An error rather than a warning.
+    pub error: bool,
 }
+
+/// The deepest callouts may nest. Lessons nest two or three; each level is an element the
+/// page's HTML nests, and thousands of levels make sanitising it take time in their square.
+const MOST_NESTED_CALLOUTS: usize = 32;
 
 pub fn open_marker(n: usize) -> String {
     format!("<!--coursepack-callout-{n}-->")
@@ -130,6 +136,11 @@ pub fn prepare(text: &str) -> Prepared<'_> {
 struct Pass {
     edits: Vec<(Range<usize>, String)>,
     frames: Vec<Frame>,
+    /// Where the open admonitions are in `frames`, innermost last: a line is checked against
+    /// them alone, so that thousands of nested fenced divs cost no more per line than one.
+    admonitions: Vec<usize>,
+    /// How many of the open frames are callouts (the others are left out or flattened).
+    callouts_open: usize,
     /// An open code fence: its character, length, and the frame depth it opened at.
     code: Option<(u8, usize, usize)>,
     callouts: Vec<Opening>,
@@ -137,24 +148,33 @@ struct Pass {
 }
 
 struct Frame {
-    /// The marker number, or `None` inside an instructor note.
-    callout: Option<usize>,
+    role: Role,
     /// For an admonition, the indentation of its content.
     content_indent: Option<usize>,
     offset: usize,
 }
 
+/// What an open fence or admonition makes of its lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A callout: the marker number.
+    Callout(usize),
+    /// An instructor note: its lines are left out.
+    LeftOut,
+    /// Nested deeper than callouts may: its lines are shown as the callout around them.
+    Flattened,
+}
+
 impl Pass {
     fn left_out(&self) -> bool {
-        self.frames.last().is_some_and(|f| f.callout.is_none())
+        self.frames.last().is_some_and(|f| f.role == Role::LeftOut)
     }
 
     /// The indentation admonitions take off their content lines.
     fn strip(&self) -> usize {
-        self.frames
-            .iter()
-            .rev()
-            .find_map(|f| f.content_indent)
+        self.admonitions
+            .last()
+            .and_then(|&at| self.frames[at].content_indent)
             .unwrap_or(0)
     }
 
@@ -163,11 +183,8 @@ impl Pass {
         let blank = content.trim().is_empty();
         let indent = columns(content);
         if !blank {
-            while self
-                .frames
-                .iter()
-                .any(|f| f.content_indent.is_some_and(|need| indent < need))
-            {
+            // Admonitions nest deeper to the right: the innermost needs the most indentation.
+            while self.strip() > indent {
                 self.close_frame(start, false);
             }
         }
@@ -300,7 +317,7 @@ impl Pass {
         if colons >= 3 {
             let rest = trimmed[colons..].trim();
             if rest.trim_matches(':').is_empty() {
-                if self.frames.iter().any(|f| f.content_indent.is_none()) {
+                if self.frames.len() > self.admonitions.len() {
                     // Closes the innermost fenced div (and admonitions opened inside it).
                     while self
                         .frames
@@ -315,6 +332,7 @@ impl Pass {
                         offset: body_start,
                         message: format!("`{}` closes no fenced div", trimmed.trim()),
                         help: "remove it, or open the div above with a kind: `::: note`".into(),
+                        error: false,
                     });
                     self.edits.push((body_start..line_end, String::new()));
                 }
@@ -362,19 +380,39 @@ impl Pass {
                     opening.word
                 ),
                 help: unknown_kind_help(&opening.word),
+                error: false,
             });
         }
-        let callout = if left_out {
+        let role = if left_out {
             self.edits.push((start..line.end, String::new()));
-            None
+            Role::LeftOut
+        } else if self.callouts_open >= MOST_NESTED_CALLOUTS {
+            if !self
+                .problems
+                .iter()
+                .any(|p| p.message.starts_with("fenced div nested"))
+            {
+                self.problems.push(Problem {
+                    offset: start,
+                    message: format!("fenced div nested deeper than {MOST_NESTED_CALLOUTS}"),
+                    help: "close some of the callouts around it: its lines are shown as part of the one around it".into(),
+                    error: true,
+                });
+            }
+            self.edits.push((start..line.end, String::new()));
+            Role::Flattened
         } else {
             let n = self.callouts.len();
             self.edits.push((line, open_marker(n)));
             self.callouts.push(opening);
-            Some(n)
+            self.callouts_open += 1;
+            Role::Callout(n)
         };
+        if content_indent.is_some() {
+            self.admonitions.push(self.frames.len());
+        }
         self.frames.push(Frame {
-            callout,
+            role,
             content_indent,
             offset: start,
         });
@@ -391,6 +429,12 @@ impl Pass {
         let Some(frame) = self.frames.pop() else {
             return;
         };
+        if frame.content_indent.is_some() {
+            self.admonitions.pop();
+        }
+        if matches!(frame.role, Role::Callout(_)) {
+            self.callouts_open -= 1;
+        }
         if self
             .code
             .is_some_and(|(_, _, depth)| depth > self.frames.len())
@@ -402,13 +446,14 @@ impl Pass {
                 offset: frame.offset,
                 message: "fenced div is never closed".into(),
                 help: "end it with a line of colons (`:::`) after its last line".into(),
+                error: false,
             });
         }
         let newline = if start == end { "\n" } else { "" };
         // A left-out note's lines are blank, so the text around it does not run together.
-        let replacement = match frame.callout {
-            Some(n) => format!("{}{newline}", close_marker(n)),
-            None => newline.to_string(),
+        let replacement = match frame.role {
+            Role::Callout(n) => format!("{}{newline}", close_marker(n)),
+            Role::LeftOut | Role::Flattened => newline.to_string(),
         };
         self.edits.push((start..end, replacement));
     }

@@ -430,6 +430,15 @@ impl<'a> PagePass<'a> {
                 Event::DisplayMath(tex) => (tex.clone(), DisplayMode::Block),
                 _ => continue,
             };
+            if let Some(problem) = beyond_math_limits(&tex) {
+                self.error(
+                    range.start,
+                    problem,
+                    "split the formula into smaller ones; no course needs math this deep",
+                );
+                *event = Event::InlineHtml(format!("<code>{}</code>", escape_html(&tex)).into());
+                continue;
+            }
             let storage = pulldown_latex::Storage::new();
             let parsed: Vec<_> = pulldown_latex::Parser::new(&tex, &storage).collect();
             if let Some(Err(problem)) = parsed.iter().find(|event| event.is_err()) {
@@ -437,7 +446,7 @@ impl<'a> PagePass<'a> {
                 let first_line = problem.lines().next().unwrap_or_default().to_string();
                 self.error(
                     range.start,
-                    format!("cannot render the math `{}`: {first_line}", tex.trim()),
+                    format!("cannot render the math `{}`: {first_line}", shortened(tex.trim())),
                     "check the TeX: commands are those of LaTeX's math mode (`\\frac{a}{b}`, `x^{2}`, `\\sqrt{x}`)",
                 );
             }
@@ -592,6 +601,43 @@ impl<'a> PagePass<'a> {
         body.push(html("</ol>\n</section>\n".into()));
         body
     }
+}
+
+/// A long formula as a message shows it: its start.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The most a formula may nest (braces and `\left`), and its longest TeX: rendering and
+/// sanitising a formula nested n deep takes time in n squared (20,000 deep: seconds), and
+/// real formulas stay far below both.
+const MOST_MATH_DEPTH: usize = 100;
+const MOST_MATH_BYTES: usize = 20_000;
+
+/// Why a formula is refused before rendering, if it is.
+fn beyond_math_limits(tex: &str) -> Option<String> {
+    if tex.len() > MOST_MATH_BYTES {
+        return Some(format!(
+            "math of {} bytes is longer than {MOST_MATH_BYTES}",
+            tex.len()
+        ));
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = tex;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("\\left") || c == '{' {
+            depth += 1;
+        } else if (rest.starts_with("\\right") || c == '}') && depth > 0 {
+            depth -= 1;
+        }
+        deepest = deepest.max(depth);
+        rest = &rest[c.len_utf8()..];
+    }
+    (deepest > MOST_MATH_DEPTH)
+        .then(|| format!("math nested {deepest} deep is deeper than {MOST_MATH_DEPTH}"))
 }
 
 /// Quotes followed by a kramdown line naming a callout kind (`{: .challenge}`): the index

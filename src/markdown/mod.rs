@@ -62,6 +62,9 @@ pub struct LinkTargets<'a> {
     pub inventory: &'a crate::model::Inventory,
     /// Pages by source path (`01-intro/02-risk.md`): what a link to one needs of it.
     pub pages: BTreeMap<&'a str, PageTarget<'a>>,
+    /// The pages by the last word a website would call them (`02-water.md` → `water`): the
+    /// candidates for a link written for a site (see [`LinkTargets::site_index`]).
+    pub by_site_name: BTreeMap<&'a str, Vec<&'a str>>,
     pub allow_scripts: bool,
     /// The course's language (the default caption track) and the player's words (a media
     /// transcript's label, a likert question's default scale).
@@ -69,7 +72,20 @@ pub struct LinkTargets<'a> {
     pub strings: &'a crate::i18n::UiStrings,
 }
 
-impl LinkTargets<'_> {
+impl<'a> LinkTargets<'a> {
+    /// [`LinkTargets::by_site_name`] for these pages.
+    pub fn site_index(
+        pages: &BTreeMap<&'a str, PageTarget<'a>>,
+    ) -> BTreeMap<&'a str, Vec<&'a str>> {
+        let mut index: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for source in pages.keys() {
+            if let Some(last) = page_words(source).last() {
+                index.entry(last).or_default().push(source);
+            }
+        }
+        index
+    }
+
     fn string(&self, key: &str) -> &str {
         self.strings.get(key).map_or("", String::as_str)
     }
@@ -177,6 +193,7 @@ pub fn render_markdown(page: &Page, targets: &LinkTargets) -> RenderedMarkdown {
         prepared: &prepared,
         lines: LineIndex::new(&page.markdown, page.body_line_offset),
         code_block_extras: HashMap::new(),
+        suggestions_left: SUGGESTIONS_PER_PAGE,
         out: RenderedMarkdown::default(),
     };
     pass.report_block_problems();
@@ -216,8 +233,14 @@ struct PagePass<'a> {
     lines: LineIndex<'a>,
     /// Code blocks that attribute lists gave an id or classes, by their start offset.
     code_block_extras: HashMap<usize, (Option<String>, String)>,
+    /// How many more "did you mean" searches the page may make: each compares a name with
+    /// every file of the course, and a page of broken links must not make that quadratic.
+    suggestions_left: usize,
     out: RenderedMarkdown,
 }
+
+/// The "did you mean" searches one page makes; problems past them get the general help.
+pub const SUGGESTIONS_PER_PAGE: usize = 20;
 
 impl<'a> PagePass<'a> {
     /// The author's line and column of an offset in the prepared text.
@@ -268,11 +291,16 @@ impl<'a> PagePass<'a> {
     /// What the block pre-pass found: unknown kinds, unclosed and stray fences.
     fn report_block_problems(&mut self) {
         for problem in &self.prepared.problems {
-            let at = self.lines.position(problem.offset);
-            self.out.diagnostics.push(
-                Diagnostic::warning(&self.page.source, Some(at), problem.message.clone())
-                    .with_help(problem.help.clone()),
-            );
+            let at = Some(self.lines.position(problem.offset));
+            let message = problem.message.clone();
+            let diagnostic = if problem.error {
+                Diagnostic::error(&self.page.source, at, message)
+            } else {
+                Diagnostic::warning(&self.page.source, at, message)
+            };
+            self.out
+                .diagnostics
+                .push(diagnostic.with_help(problem.help.clone()));
         }
     }
 
@@ -584,10 +612,8 @@ impl<'a> PagePass<'a> {
             return None;
         }
         let wanted = page_words(path);
-        if wanted.is_empty() {
-            return None;
-        }
-        let mut found = self.targets.pages.keys().copied().filter(|source| {
+        let candidates = self.targets.by_site_name.get(wanted.last()?)?;
+        let mut found = candidates.iter().copied().filter(|source| {
             let words = page_words(source);
             words.len() >= wanted.len() && words[words.len() - wanted.len()..] == wanted[..]
         });
@@ -595,9 +621,16 @@ impl<'a> PagePass<'a> {
         found.next().is_none().then_some(first)
     }
 
-    /// The course file whose path is closest to a missing one.
-    fn closest_file(&self, relative: &str) -> Option<&'a str> {
+    /// The course file whose path is closest to a missing one, while the page may search.
+    fn closest_file(&mut self, relative: &str) -> Option<&'a str> {
+        self.suggestions_left = self.suggestions_left.checked_sub(1)?;
         crate::diagnostics::closest_path(relative, self.targets.inventory.files())
+    }
+
+    /// The page whose source path is closest to a missing one, while the page may search.
+    fn closest_page(&mut self, relative: &str) -> Option<&'a str> {
+        self.suggestions_left = self.suggestions_left.checked_sub(1)?;
+        crate::diagnostics::closest_path(relative, self.targets.pages.keys().copied())
     }
 
     /// Runs raw HTML (whole HTML blocks, or single inline tags) through an HTML rewriter that
@@ -822,8 +855,7 @@ impl<'a> PagePass<'a> {
         offset: usize,
     ) -> Option<String> {
         let Some(target) = self.targets.pages.get(relative) else {
-            let closest =
-                crate::diagnostics::closest_path(relative, self.targets.pages.keys().copied());
+            let closest = self.closest_page(relative);
             let help = if self.targets.inventory.resolve(relative).is_ok() {
                 "that file is not a course page: pages are numbered `.md` files inside numbered module folders".to_string()
             } else if let Some(page) = closest {
@@ -1156,9 +1188,11 @@ mod tests {
             "likert_scale".to_string(),
             "No | Maybe | Yes".to_string(),
         )]);
+        let pages = BTreeMap::from([(other.source.as_str(), (&other).into())]);
         let targets = LinkTargets {
             inventory: &inventory,
-            pages: BTreeMap::from([(other.source.as_str(), (&other).into())]),
+            by_site_name: LinkTargets::site_index(&pages),
+            pages,
             allow_scripts,
             language: "en",
             strings: &strings,

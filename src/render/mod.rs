@@ -44,12 +44,14 @@ pub struct RenderedPage {
 /// Stage one: every page's Markdown to HTML, links checked, in course order. It needs no
 /// theme, so it runs while the theme's templates compile.
 pub fn render_bodies(course: &Course, memo: &Memo) -> Vec<RenderedMarkdown> {
+    let pages = course
+        .pages()
+        .map(|p| (p.source.as_str(), p.into()))
+        .collect();
     let targets = Hashed::new(LinkTargets {
         inventory: &course.inventory,
-        pages: course
-            .pages()
-            .map(|p| (p.source.as_str(), p.into()))
-            .collect(),
+        by_site_name: LinkTargets::site_index(&pages),
+        pages,
         allow_scripts: course.config.package.allow_scripts,
         language: course.config.language(),
         strings: &course.strings,
@@ -562,6 +564,8 @@ fn check_anchors(course: &Course, bodies: &[RenderedMarkdown], diagnostics: &mut
         .map(|(page, body)| (page.id.as_str(), body))
         .collect();
     for (page, body) in course.pages().zip(bodies) {
+        // As many "did you mean" searches a page as the Markdown stage allows it.
+        let mut suggestions_left = crate::markdown::SUGGESTIONS_PER_PAGE;
         for link in &body.page_links {
             let known = anchors
                 .get(link.target_page.as_str())
@@ -569,12 +573,17 @@ fn check_anchors(course: &Course, bodies: &[RenderedMarkdown], diagnostics: &mut
                     link.fragment.is_empty() || target.anchors.contains(&link.fragment)
                 });
             if !known {
-                let closest = anchors.get(link.target_page.as_str()).and_then(|target| {
-                    crate::diagnostics::closest(
-                        &link.fragment,
-                        target.anchors.iter().map(String::as_str),
-                    )
-                });
+                suggestions_left = suggestions_left.saturating_sub(1);
+                let searching = suggestions_left > 0;
+                let closest = anchors
+                    .get(link.target_page.as_str())
+                    .filter(|_| searching)
+                    .and_then(|target| {
+                        crate::diagnostics::closest(
+                            &link.fragment,
+                            target.anchors.iter().map(String::as_str),
+                        )
+                    });
                 let help = match closest {
                     Some(anchor) => format!("did you mean `#{anchor}`?"),
                     None => "anchors are the heading text in lower case with hyphens (`## Risk map` → `#risk-map`), or an explicit `{#id}`".to_string(),

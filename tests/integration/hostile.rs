@@ -924,3 +924,84 @@ fn player_words_cannot_end_or_derail_their_script_element() {
         "<!--<script> and </script><img src=x onerror=alert(1)>"
     );
 }
+
+#[test]
+fn math_nested_thousands_deep_is_refused_at_its_line() {
+    let page = format!(
+        "# Deep\n\n${}x{}$\n\n$${}1{}$$\n",
+        "\\left(".repeat(150),
+        "\\right)".repeat(150),
+        "x^{".repeat(20_000),
+        "}".repeat(20_000),
+    );
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-deep.md", &page),
+    ]);
+    let (code, shown) = check_within(&course, Duration::from_secs(60));
+    assert_eq!(code, Some(1));
+    assert!(
+        shown.contains("01-intro/01-deep.md:3:1: error: math nested 150 deep is deeper than 100"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("01-intro/01-deep.md:5:1: error: math of 80001 bytes is longer than 20000"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn fenced_divs_nested_thousands_deep_are_flattened_in_linear_time() {
+    let time_for = |depth: usize| {
+        let page = format!(
+            "# Deep\n\n{}text\n{}",
+            "::: note\n".repeat(depth),
+            ":::\n".repeat(depth)
+        );
+        let course = TempCourse::new(&[
+            ("course.toml", MINIMAL_TOML),
+            ("01-intro/01-deep.md", &page),
+        ]);
+        let started = Instant::now();
+        let output = coursepack(&["check", course.path().to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output)
+                .contains("01-intro/01-deep.md:35:1: error: fenced div nested deeper than 32"),
+            "{}",
+            stderr(&output)
+        );
+        started.elapsed()
+    };
+    // Measured side by side: five times the depth takes about five times as long, not 25.
+    let small = time_for(4_000);
+    let large = time_for(20_000);
+    let ratio = large.as_secs_f64() / small.as_secs_f64();
+    assert!(
+        ratio < 12.0,
+        "4,000: {small:?}, 20,000: {large:?}, ratio {ratio:.1}"
+    );
+}
+
+#[test]
+fn a_page_of_broken_links_gets_a_bounded_number_of_suggestions() {
+    let links: String = (0..3_000)
+        .map(|n| format!("![f](media/figure-{n}.pngg)\n"))
+        .collect();
+    let course = TempCourse::new(&[
+        ("course.toml", MINIMAL_TOML),
+        ("01-intro/01-links.md", &format!("# Links\n\n{links}")),
+    ]);
+    for n in 0..2_000 {
+        course.write(&format!("01-intro/media/figure-{n}.png"), b"png");
+    }
+    let (code, shown) = check_within(&course, Duration::from_secs(60));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        shown.matches("did you mean").count(),
+        20,
+        "{}",
+        &shown[..2000]
+    );
+    assert_eq!(shown.matches(": error: `media/figure-").count(), 3_000);
+}
