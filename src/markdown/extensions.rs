@@ -430,12 +430,8 @@ impl<'a> PagePass<'a> {
                 Event::DisplayMath(tex) => (tex.clone(), DisplayMode::Block),
                 _ => continue,
             };
-            if let Some(problem) = beyond_math_limits(&tex) {
-                self.error(
-                    range.start,
-                    problem,
-                    "split the formula into smaller ones; no course needs math this deep",
-                );
+            if let Some((problem, help)) = refused_math(&tex) {
+                self.error(range.start, problem, help);
                 *event = Event::InlineHtml(format!("<code>{}</code>", escape_html(&tex)).into());
                 continue;
             }
@@ -617,13 +613,27 @@ fn shortened(text: &str) -> String {
 const MOST_MATH_DEPTH: usize = 100;
 const MOST_MATH_BYTES: usize = 20_000;
 
-/// Why a formula is refused before rendering, if it is.
-fn beyond_math_limits(tex: &str) -> Option<String> {
+/// Why a formula is refused before rendering, if it is, and what to do.
+fn refused_math(tex: &str) -> Option<(String, &'static str)> {
+    const TOO_MUCH: &str = "split the formula into smaller ones; no course needs math this deep";
+    // The renderer cuts a command's name after its first character, which must then be
+    // ASCII: `\ŧ` would cut a character in two.
+    if let Some((at, _)) = tex
+        .match_indices('\\')
+        .find(|(at, _)| tex[at + 1..].chars().next().is_some_and(|c| !c.is_ascii()))
+    {
+        let command: String = tex[at..].chars().take(2).collect();
+        return Some((
+            format!("`{command}` is not a TeX command"),
+            "TeX commands are a backslash and ASCII letters (`\\alpha`); write other characters as they are",
+        ));
+    }
     if tex.len() > MOST_MATH_BYTES {
-        return Some(format!(
+        let message = format!(
             "math of {} bytes is longer than {MOST_MATH_BYTES}",
             tex.len()
-        ));
+        );
+        return Some((message, TOO_MUCH));
     }
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut rest = tex;
@@ -636,8 +646,10 @@ fn beyond_math_limits(tex: &str) -> Option<String> {
         deepest = deepest.max(depth);
         rest = &rest[c.len_utf8()..];
     }
-    (deepest > MOST_MATH_DEPTH)
-        .then(|| format!("math nested {deepest} deep is deeper than {MOST_MATH_DEPTH}"))
+    (deepest > MOST_MATH_DEPTH).then(|| {
+        let message = format!("math nested {deepest} deep is deeper than {MOST_MATH_DEPTH}");
+        (message, TOO_MUCH)
+    })
 }
 
 /// Quotes followed by a kramdown line naming a callout kind (`{: .challenge}`): the index

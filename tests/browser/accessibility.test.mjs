@@ -57,7 +57,7 @@ async function goTo(sco, id) {
 }
 
 for (const language of ['en', 'uk', 'ar']) {
-  test(`${language}: no WCAG 2.1 A/AA violation on the menu, a content page, a knowledge check, the assessment, its results and the survey`, async () => {
+  test(`${language}: no WCAG 2.1 A/AA violation on the menu, a content page, a callout with math, a knowledge check, the assessment, its results and the survey`, async () => {
     const server = await startServer(packages[language], 'scorm12');
     try {
       const { page, sco, problems } = await openLms(browser, server);
@@ -66,6 +66,11 @@ for (const language of ['en', 'uk', 'ar']) {
       const found = {};
       found['menu and launch page'] = await violations(scoFrame(page));
       found['content page'] = await violations(frameNamed(page, 'cp-content'));
+
+      await goTo(sco, 'corruption-risk-mapping/assess-likelihood-and-impact');
+      assert.equal(await content.locator('.callout-tip .callout-label').count(), 1, 'the tip has its label');
+      assert.ok(await content.locator('math').count() >= 1, 'the formula is MathML');
+      found['callout and math'] = await violations(frameNamed(page, 'cp-content'));
 
       await goTo(sco, CHECK);
       const check = content.locator('.cp-quiz[data-mode="check"] fieldset').first();

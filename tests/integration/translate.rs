@@ -33,10 +33,11 @@ fn pseudo(text: &str) -> String {
         match c {
             ']' if next == Some('(') => copy_until(&mut out, &mut i, ')'),
             '[' if next == Some('^') => copy_until(&mut out, &mut i, ']'),
-            '`' => {
+            // Code and math are kept as written.
+            '`' | '$' => {
                 out.push(c);
                 i += 1;
-                copy_until(&mut out, &mut i, '`');
+                copy_until(&mut out, &mut i, c);
             }
             '<' => copy_until(&mut out, &mut i, '>'),
             '{' => copy_until(&mut out, &mut i, '}'),
@@ -91,7 +92,7 @@ fn visible_text(html: &str) -> String {
         text.push_str(&rest[..open]);
         text.push(' ');
         rest = &rest[open..];
-        let skip_to = ["<script", "<code", "<style"]
+        let skip_to = ["<script", "<code", "<style", "<annotation"]
             .iter()
             .find(|tag| rest.starts_with(**tag))
             .map(|tag| format!("</{}>", &tag[1..]));
