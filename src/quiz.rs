@@ -351,6 +351,9 @@ struct Draft {
     answer_offset: Option<usize>,
     /// A line of this question could not be read.
     broken: bool,
+    /// The text a code fence goes with: the question's, or the option, feedback or setting
+    /// written just above it.
+    code_goes_to: Place,
 }
 
 /// What a question's lines gave.
@@ -394,6 +397,7 @@ impl Draft {
             scale: None,
             answer_offset: None,
             broken: false,
+            code_goes_to: Place::Question,
         }
     }
 
@@ -415,6 +419,7 @@ impl Draft {
                 option.feedback = Some(feedback.to_string());
                 let n = q.options.len() - 1;
                 q.places.insert(Place::OptionFeedback(n), place(feedback));
+                self.code_goes_to = Place::OptionFeedback(n);
             }
             QuizLine::Continuation(text) => {
                 q.text.push('\n');
@@ -424,9 +429,19 @@ impl Draft {
                 // Up to the question's indentation (two spaces) comes off, as Markdown takes
                 // a fence's own indentation off its lines.
                 let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-                q.text.push('\n');
-                q.text
-                    .push_str(line[indent.min(2)..].trim_end_matches(['\n', '\r']));
+                let target = match self.code_goes_to {
+                    Place::Option(n) => q.options.get_mut(n).map(|o| &mut o.text),
+                    Place::OptionFeedback(n) => {
+                        q.options.get_mut(n).and_then(|o| o.feedback.as_mut())
+                    }
+                    Place::Correct => q.feedback_correct.as_mut(),
+                    Place::Incorrect => q.feedback_incorrect.as_mut(),
+                    Place::Explain => q.explanation.as_mut(),
+                    _ => None,
+                };
+                let target = target.unwrap_or(&mut q.text);
+                target.push('\n');
+                target.push_str(line[indent.min(2)..].trim_end_matches(['\n', '\r']));
             }
             QuizLine::Choice(None) => {
                 return Err(error(
@@ -448,6 +463,7 @@ impl Draft {
                     }
                 };
                 let text = text.trim();
+                self.code_goes_to = Place::Option(q.options.len());
                 q.places.insert(Place::Option(q.options.len()), place(text));
                 q.options.push(Choice {
                     text: text.to_string(),
@@ -586,6 +602,7 @@ impl Draft {
                 };
                 *field = text();
                 q.places.insert(place, value_place);
+                self.code_goes_to = place;
             }
             "case-sensitive" => {
                 q.case_sensitive = match value {
@@ -1058,6 +1075,18 @@ mod tests {
             one(block).text,
             "What does it print?\n```python\n- x\n\n    = 1\na: b\n```"
         );
+        // A fence under an option, its feedback or a setting goes with that text.
+        let q = one(
+            "? Which loop?\n- [x] This one\n  ```\n  for x in y\n  ```\n  > Yes:\n  ```\n  it ends\n  ```\n- [ ] No\nexplain: Look:\n  ```\n  while\n  ```\n",
+        );
+        let options = q.answer.options();
+        assert_eq!(options[0].text, "This one\n```\nfor x in y\n```");
+        assert_eq!(
+            options[0].feedback.as_deref(),
+            Some("Yes:\n```\nit ends\n```")
+        );
+        assert_eq!(q.explanation.as_deref(), Some("Look:\n```\nwhile\n```"));
+        assert_eq!(q.text, "Which loop?");
     }
 
     #[test]
