@@ -854,7 +854,10 @@ mod tests {
     #[test]
     fn pages_are_wrapped_in_the_theme_and_made_again_only_when_what_they_show_changed() {
         let (_dir, mut course) = course(&[
-            ("01-a/01-one.md", "# One & only\n\nHello.\n"),
+            (
+                "01-a/01-one.md",
+                "# One & only\n\nHello.\n\n```python\nprint(1)\n```\n",
+            ),
             ("01-a/02-two.md", "# Two\n\nBye.\n"),
         ]);
         let theme = crate::templates::Theme::load(&[]).unwrap();
@@ -864,7 +867,7 @@ mod tests {
             let mut diagnostics = Diagnostics::default();
             let bodies = render_bodies(course, &memo);
             let checked = check_course(course, bodies, &mut diagnostics).unwrap();
-            render_course(course, checked, &tera, &memo, Code::Plain).unwrap()
+            render_course(course, checked, &tera, &memo, Code::Highlighted).unwrap()
         };
         let first = render(&course);
         let html = String::from_utf8(first.pages[0].html.to_vec()).unwrap();
@@ -897,7 +900,7 @@ mod tests {
                     .unwrap(),
                     &tera,
                     &Memo::none(),
-                    Code::Plain,
+                    Code::Highlighted,
                 )
                 .unwrap()
                 .pages[1]
