@@ -360,7 +360,7 @@ fn load_page(
         module_slug,
         page_slug,
     };
-    memo.try_keep("page", source, input, |file| {
+    memo.try_keep("page file", source, input, |file| {
         Ok(match read_text(file.root, file.source)? {
             Ok(text) => parse_page(&text, file.module_slug, file.source, file.page_slug),
             Err(problem) => Err(problem),

@@ -33,7 +33,8 @@ impl Memo {
         }
     }
 
-    /// `make(input)`, or the result it gave at `place` for an input of the same hash.
+    /// `make(input)`, or the result it gave at `place` for an input of the same hash. Each
+    /// step has a name of its own: two steps under one name throw each other's results away.
     pub fn keep<I: Hash, T: Clone + Send + Sync + 'static>(
         &self,
         step: &'static str,

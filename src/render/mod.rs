@@ -367,7 +367,7 @@ pub fn render_course(
             Ok(RenderedPage {
                 href: page.href.clone(),
                 title: title.clone(),
-                html: memo.try_keep("page", &page.source, input, template_page)?,
+                html: memo.try_keep("page template", &page.source, input, template_page)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -285,3 +285,34 @@ fn rebuilds_with_the_memo_equal_fresh_builds() {
     assert_eq!(kept, package(&Memo::none()));
     assert!(file(&kept, "imsmanifest.xml").contains("href=\"pages/introduction/one-more.html\""));
 }
+
+/// A rebuild with nothing changed makes no page again: each step the preview keeps is found
+/// under its own name (the loader's page file and the rendered page once shared one, and
+/// each threw the other away, so every rebuild read and templated every page).
+#[test]
+fn a_rebuild_with_nothing_changed_keeps_every_page() {
+    use coursepack::memo::Memo;
+    let memo = Memo::keeping();
+    let rendered = || {
+        let coursepack::Outcome::Ready(prepared, _) = coursepack::prepare(
+            &sample_course(),
+            None,
+            &memo,
+            coursepack::render::Code::Highlighted,
+        )
+        .unwrap() else {
+            panic!("the sample course builds");
+        };
+        prepared.rendered.pages
+    };
+    let first = rendered();
+    let again = rendered();
+    assert_eq!(first.len(), again.len());
+    for (before, after) in first.iter().zip(&again) {
+        assert!(
+            std::sync::Arc::ptr_eq(&before.html, &after.html),
+            "{} was made again",
+            before.href
+        );
+    }
+}
