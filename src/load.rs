@@ -589,7 +589,7 @@ fn join(folder: &str, name: &str) -> String {
 }
 
 /// `risk-mapping` → `Risk mapping`: a readable default when a module has no title.
-fn title_from_slug(rest: &str) -> String {
+pub(crate) fn title_from_slug(rest: &str) -> String {
     let words = rest.replace(['-', '_'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {

@@ -525,6 +525,11 @@ pub fn split_front_matter<'a>(text: &'a str, path: &str) -> Result<PageSource<'a
     )))
 }
 
+/// `text` as a TOML string literal, quoted and escaped: safe for any title.
+pub fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
 /// Parses a TOML settings file in which any problem is an error; returns the first.
 pub fn parse_toml<T: DeserializeOwned>(
     text: &str,

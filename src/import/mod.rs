@@ -9,6 +9,7 @@ mod rewrite;
 
 pub use plan::{Plan, PlannedModule, PlannedPage, SourceKind, plan};
 
+use crate::config::toml_string;
 use crate::slug::{distinct_slug, slugify};
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet};
@@ -130,10 +131,6 @@ fn course_id(plan: &Plan) -> String {
         id if id.is_empty() => "course".to_string(),
         id => id,
     }
-}
-
-fn toml_string(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
 }
 
 /// The page with a title: a page without front matter or a first `#` heading gets the title

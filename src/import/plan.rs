@@ -86,15 +86,13 @@ fn title_of_folder(folder: &Path) -> String {
     title_of_name(&name)
 }
 
-/// `02-measuring-water` → `Measuring water`.
+/// `02-measuring-water` → `Measuring water`, as the loader names an untitled module.
 fn title_of_name(name: &str) -> String {
     let name = crate::slug::split_order_prefix(name).map_or(name, |(_, rest)| rest);
-    let words = name.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_else(|| "Course".to_string())
+    match crate::load::title_from_slug(name) {
+        title if title.is_empty() => "Course".to_string(),
+        title => title,
+    }
 }
 
 /// An mdBook: `# Part` headings of `SUMMARY.md` are modules; without parts, each top-level

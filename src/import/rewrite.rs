@@ -3,6 +3,7 @@
 
 use super::Plan;
 use crate::course_path::normalize;
+use crate::markdown::split_suffix;
 use pulldown_cmark::{Event, Tag};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -168,9 +169,4 @@ fn html_references(html: &str) -> Vec<String> {
         })),
     );
     found
-}
-
-fn split_suffix(url: &str) -> (&str, &str) {
-    let cut = url.bytes().position(|b| matches!(b, b'?' | b'#'));
-    url.split_at(cut.unwrap_or(url.len()))
 }

@@ -1135,7 +1135,7 @@ fn page_words(path: &str) -> Vec<&str> {
 }
 
 /// Splits `path?query#fragment` into the path and the rest (kept as written).
-fn split_suffix(url: &str) -> (&str, &str) {
+pub(crate) fn split_suffix(url: &str) -> (&str, &str) {
     let cut = url.bytes().position(|b| matches!(b, b'?' | b'#'));
     url.split_at(cut.unwrap_or(url.len()))
 }

@@ -8,6 +8,7 @@
 
 mod units;
 
+use crate::config::toml_string;
 use crate::diagnostics::{Diagnostic, Position};
 use crate::markdown::parser;
 use crate::model::Course;
@@ -353,10 +354,6 @@ fn encode(unit: &Unit, translation: &str) -> Result<String, Diagnostic> {
         Form::Cell => escape_pipes(&one_line()),
         Form::NewTomlKey(key) => format!("\n{key} = {}\n", toml_string(&one_line())),
     })
-}
-
-fn toml_string(value: &str) -> String {
-    toml::Value::String(value.to_string()).to_string()
 }
 
 /// `|` ends a table cell unless escaped.
